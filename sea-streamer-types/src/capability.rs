@@ -3,7 +3,6 @@
 /// What a backend supports. Calls outside it return
 /// [`StreamErr::Unsupported`](crate::StreamErr::Unsupported) with a message saying so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Capabilities {
     /// `Consumer::seek` by timestamp.
     pub seek: bool,

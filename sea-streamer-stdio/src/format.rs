@@ -1,0 +1,134 @@
+//! Writing the line format: `[timestamp | stream_key | sequence | shard] payload`.
+
+use sea_streamer_types::{MessageHeader, Timestamp};
+use time::UtcOffset;
+
+/// Appends the timestamp as `YYYY-MM-DDTHH:MM:SS[.fraction]` in UTC. The fraction has 3, 6 or 9
+/// digits, as many as needed to keep the value exactly; none when it is zero.
+pub fn write_timestamp(out: &mut Vec<u8>, ts: Timestamp) {
+    let ts = ts.to_offset(UtcOffset::UTC);
+    let (year, month, day) = ts.to_calendar_date();
+    let (hour, minute, second, nano) = ts.to_hms_nano();
+    if (0..=9999).contains(&year) {
+        push_digits(out, year as u32, 4);
+    } else {
+        let mut b = itoa::Buffer::new();
+        out.extend_from_slice(b.format(year).as_bytes());
+    }
+    out.push(b'-');
+    push_digits(out, month as u32, 2);
+    out.push(b'-');
+    push_digits(out, day as u32, 2);
+    out.push(b'T');
+    push_digits(out, hour as u32, 2);
+    out.push(b':');
+    push_digits(out, minute as u32, 2);
+    out.push(b':');
+    push_digits(out, second as u32, 2);
+    if nano != 0 {
+        out.push(b'.');
+        if nano % 1_000_000 == 0 {
+            push_digits(out, nano / 1_000_000, 3);
+        } else if nano % 1_000 == 0 {
+            push_digits(out, nano / 1_000, 6);
+        } else {
+            push_digits(out, nano, 9);
+        }
+    }
+}
+
+/// The timestamp as text, as [`write_timestamp`] writes it.
+pub fn format_timestamp(ts: Timestamp) -> String {
+    let mut out = Vec::with_capacity(32);
+    write_timestamp(&mut out, ts);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn push_digits(out: &mut Vec<u8>, mut v: u32, width: usize) {
+    let start = out.len();
+    out.resize(start + width, b'0');
+    for slot in out[start..].iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
+/// Appends the header part `[timestamp | stream_key | sequence | shard] ` (with the trailing space).
+pub fn write_header(out: &mut Vec<u8>, header: &MessageHeader) {
+    let mut num = itoa::Buffer::new();
+    out.push(b'[');
+    write_timestamp(out, header.timestamp());
+    out.extend_from_slice(b" | ");
+    out.extend_from_slice(header.stream_key().name().as_bytes());
+    out.extend_from_slice(b" | ");
+    out.extend_from_slice(num.format(header.sequence()).as_bytes());
+    out.extend_from_slice(b" | ");
+    out.extend_from_slice(num.format(header.shard_id().id()).as_bytes());
+    out.extend_from_slice(b"] ");
+}
+
+/// Appends one whole line, `[timestamp | stream_key | sequence | shard] payload\n`.
+///
+/// The payload is written as is: check it with [`check_payload`] first.
+pub fn write_line(out: &mut Vec<u8>, header: &MessageHeader, payload: &[u8]) {
+    write_header(out, header);
+    out.extend_from_slice(payload);
+    out.push(b'\n');
+}
+
+/// Whether `payload` can be one line: no `\n`, and no `\r` at its end (a reader drops a `\r`
+/// before the `\n`, so it would not come back the same).
+///
+/// # Errors
+/// What is wrong with the payload, as a phrase.
+pub fn check_payload(payload: &[u8]) -> Result<(), &'static str> {
+    if memchr::memchr(b'\n', payload).is_some() {
+        Err("holds a newline")
+    } else if payload.last() == Some(&b'\r') {
+        Err("ends with a carriage return")
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_streamer_types::{ShardId, StreamKey};
+    use time::macros::datetime;
+
+    #[test]
+    fn timestamps_keep_their_precision() {
+        let cases = [
+            (datetime!(2026-12-04 16:34:43 UTC), "2026-12-04T16:34:43"),
+            (datetime!(2026-01-02 03:04:05.120 UTC), "2026-01-02T03:04:05.120"),
+            (datetime!(2026-01-02 03:04:05.000_123 UTC), "2026-01-02T03:04:05.000123"),
+            (datetime!(2026-01-02 03:04:05.123_456_789 UTC), "2026-01-02T03:04:05.123456789"),
+            (datetime!(2026-01-02 03:04:05 +02:00), "2026-01-02T01:04:05"),
+        ];
+        for (ts, text) in cases {
+            assert_eq!(format_timestamp(ts), text);
+        }
+    }
+
+    #[test]
+    fn a_whole_line() {
+        let h = MessageHeader::new(
+            StreamKey::new("clock").unwrap(),
+            ShardId::ZERO,
+            42,
+            datetime!(2026-12-04 16:34:43.5 UTC),
+        );
+        let mut out = Vec::new();
+        write_line(&mut out, &h, b"tick");
+        assert_eq!(out, b"[2026-12-04T16:34:43.500 | clock | 42 | 0] tick\n");
+    }
+
+    #[test]
+    fn payload_checks() {
+        assert!(check_payload(b"fine | [x]").is_ok());
+        assert!(check_payload(b"a\nb").is_err());
+        assert!(check_payload(b"a\r").is_err());
+        assert!(check_payload(b"a\rb").is_ok());
+    }
+}

@@ -1,0 +1,77 @@
+//! Per-stream sequence counters, shared by the input side (numbering lines read) and the output
+//! side (numbering messages sent).
+
+use std::collections::HashMap;
+
+use sea_streamer_types::{SeqNo, StreamKey};
+
+/// Counters per stream and shard. An explicit sequence moves the counter: the next implicit one
+/// is that sequence plus one. Stream keys are interned, so every message of a stream shares one
+/// `StreamKey` allocation.
+#[derive(Debug, Default)]
+pub(crate) struct Sequencer {
+    streams: HashMap<Box<str>, StreamState>,
+}
+
+#[derive(Debug)]
+struct StreamState {
+    key: StreamKey,
+    /// next sequence per shard; almost always just shard 0
+    next: Vec<(u64, SeqNo)>,
+}
+
+impl Sequencer {
+    /// The stream key for `key` (already validated) and the sequence for the message.
+    pub(crate) fn assign(
+        &mut self,
+        key: &str,
+        make_key: impl FnOnce() -> Option<StreamKey>,
+        shard: u64,
+        explicit: Option<SeqNo>,
+    ) -> Option<(StreamKey, SeqNo)> {
+        let state = match self.streams.get_mut(key) {
+            Some(state) => state,
+            None => {
+                let stream_key = make_key()?;
+                self.streams.entry(key.into()).or_insert(StreamState {
+                    key: stream_key,
+                    next: Vec::new(),
+                })
+            }
+        };
+        let counter = match state.next.iter_mut().find(|(s, _)| *s == shard) {
+            Some((_, next)) => next,
+            None => {
+                state.next.push((shard, 0));
+                let last = state.next.len() - 1;
+                &mut state.next[last].1
+            }
+        };
+        let seq = explicit.unwrap_or(*counter);
+        *counter = seq.saturating_add(1);
+        Some((state.key.clone(), seq))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_sequences_advance_the_counter() {
+        let mut s = Sequencer::default();
+        let mk = || StreamKey::new("a").ok();
+        let seqs: Vec<SeqNo> = [None, None, Some(10), None, Some(3), None]
+            .into_iter()
+            .map(|e| s.assign("a", mk, 0, e).unwrap().1)
+            .collect();
+        assert_eq!(seqs, [0, 1, 10, 11, 3, 4]);
+        // shards and streams count apart
+        assert_eq!(s.assign("a", mk, 1, None).unwrap().1, 0);
+        assert_eq!(s.assign("b", || StreamKey::new("b").ok(), 0, None).unwrap().1, 0);
+        // keys are interned
+        let (k1, _) = s.assign("a", mk, 0, None).unwrap();
+        let (k2, _) = s.assign("a", mk, 0, None).unwrap();
+        assert!(k1.ptr_eq(&k2));
+    }
+}
