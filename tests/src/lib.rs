@@ -1,0 +1,1 @@
+//! Cross-backend tests live in `tests/`; this crate has no library code.
