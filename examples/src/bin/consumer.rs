@@ -1,0 +1,84 @@
+//! Prints each message of a stream as one stdio line, `[timestamp | key | seq | shard] payload`.
+//!
+//! ```text
+//! producer --stream stdio:///numbers | consumer --stream stdio:///numbers --count 5
+//! consumer --stream kafka://localhost:9092/numbers --mode load-balanced --group g
+//! ```
+
+use std::{
+    io::{self, BufWriter, Write},
+    process::ExitCode,
+};
+
+use clap::Parser;
+use futures::FutureExt;
+use sea_streamer::{Consumer, SeqPos, StreamErr, StreamUrl, Streamer};
+use sea_streamer_examples::{connect, consumer_options, print_message, run, Mode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Offset {
+    /// The first message kept
+    Start,
+    /// Only new messages
+    End,
+}
+
+#[derive(Debug, Parser)]
+#[command(about = "Print each message of a stream as one line: [timestamp | key | seq | shard] payload")]
+struct Args {
+    /// What to read, e.g. stdio:///numbers or kafka://localhost:9092/numbers,letters
+    #[arg(long)]
+    stream: StreamUrl,
+    /// How to consume
+    #[arg(long, value_enum, default_value = "real-time")]
+    mode: Mode,
+    /// Consumer group (required by load-balanced)
+    #[arg(long)]
+    group: Option<String>,
+    /// Where to start (needs a backend that keeps messages; stdio reads its input as it comes)
+    #[arg(long, value_enum)]
+    offset: Option<Offset>,
+    /// Exit after this many messages (default: at the end of the stream)
+    #[arg(long)]
+    count: Option<u64>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    run(async move {
+        let streamer = connect(&args.stream).await?;
+        let mut consumer = streamer
+            .create_consumer(
+                args.stream.stream_keys(),
+                consumer_options(args.mode, args.group.as_deref()),
+            )
+            .await?;
+        match args.offset {
+            Some(Offset::Start) => consumer.rewind(SeqPos::Beginning).await?,
+            Some(Offset::End) => consumer.rewind(SeqPos::End).await?,
+            None => {}
+        }
+        let mut out = BufWriter::new(io::stdout().lock());
+        let mut line = Vec::new();
+        let mut printed = 0;
+        while args.count.is_none_or(|n| printed < n) {
+            // flush only when no message is ready, so lines go out at once when idle and in
+            // batches under load
+            let next = match consumer.next().now_or_never() {
+                Some(next) => next,
+                None => {
+                    out.flush()?;
+                    consumer.next().await
+                }
+            };
+            match next {
+                Ok(message) => print_message(&mut out, &mut line, &message)?,
+                Err(StreamErr::StreamEnded) => break,
+                Err(e) => return Err(e.into()),
+            }
+            printed += 1;
+        }
+        out.flush()?;
+        Ok(())
+    })
+}

@@ -1,0 +1,16 @@
+//! The error of the run-time selected backend.
+
+use sea_streamer_types::StreamResult;
+
+/// The error of whichever backend a [`SeaStreamer`](crate::SeaStreamer) runs on.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum BackendErr {
+    /// From the stdio backend.
+    #[cfg(feature = "stdio")]
+    #[error(transparent)]
+    Stdio(#[from] sea_streamer_stdio::StdioErr),
+}
+
+/// [`StreamResult`] of the run-time selected backend.
+pub type SeaResult<T> = StreamResult<T, BackendErr>;

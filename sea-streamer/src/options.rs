@@ -1,0 +1,95 @@
+//! Options of the run-time selected backend: the common ones, plus each backend's own.
+
+use std::time::Duration;
+
+use sea_streamer_types::{ConnectOptions, ConsumerGroup, ConsumerMode, ConsumerOptions, ProducerOptions};
+
+/// Options of [`SeaStreamer::connect`](crate::SeaStreamer::connect): a timeout, and the options
+/// of each backend, used when the URI picks it.
+#[derive(Debug, Default, Clone)]
+pub struct SeaConnectOptions {
+    timeout: Option<Duration>,
+    #[cfg(feature = "stdio")]
+    stdio: sea_streamer_stdio::StdioConnectOptions,
+}
+
+impl SeaConnectOptions {
+    /// Changes the stdio backend's options.
+    #[cfg(feature = "stdio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "stdio")))]
+    pub fn set_stdio_connect_options(
+        &mut self,
+        f: impl FnOnce(&mut sea_streamer_stdio::StdioConnectOptions),
+    ) -> &mut Self {
+        f(&mut self.stdio);
+        self
+    }
+
+    /// The stdio backend's options (with the common timeout applied).
+    #[cfg(feature = "stdio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "stdio")))]
+    pub fn into_stdio_connect_options(self) -> sea_streamer_stdio::StdioConnectOptions {
+        let mut o = self.stdio;
+        if let Some(t) = self.timeout {
+            o.set_timeout(t);
+        }
+        o
+    }
+}
+
+impl ConnectOptions for SeaConnectOptions {
+    fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    fn set_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+/// Options of [`SeaStreamer::create_consumer`](crate::SeaStreamer): the mode and group, given to
+/// whichever backend runs.
+#[derive(Debug, Default, Clone)]
+pub struct SeaConsumerOptions {
+    mode: ConsumerMode,
+    group: Option<ConsumerGroup>,
+}
+
+impl SeaConsumerOptions {
+    /// The stdio backend's options for these.
+    #[cfg(feature = "stdio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "stdio")))]
+    pub fn to_stdio_consumer_options(&self) -> sea_streamer_stdio::StdioConsumerOptions {
+        let mut o = sea_streamer_stdio::StdioConsumerOptions::new(self.mode);
+        if let Some(g) = &self.group {
+            o.set_consumer_group(g.clone());
+        }
+        o
+    }
+}
+
+impl ConsumerOptions for SeaConsumerOptions {
+    fn new(mode: ConsumerMode) -> Self {
+        Self { mode, group: None }
+    }
+
+    fn mode(&self) -> ConsumerMode {
+        self.mode
+    }
+
+    fn consumer_group(&self) -> Option<&ConsumerGroup> {
+        self.group.as_ref()
+    }
+
+    fn set_consumer_group(&mut self, group: ConsumerGroup) -> &mut Self {
+        self.group = Some(group);
+        self
+    }
+}
+
+/// Options of [`SeaStreamer::create_producer`](crate::SeaStreamer).
+#[derive(Debug, Default, Clone)]
+pub struct SeaProducerOptions {}
+
+impl ProducerOptions for SeaProducerOptions {}

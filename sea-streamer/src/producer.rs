@@ -1,0 +1,104 @@
+//! [`SeaProducer`].
+
+use std::{
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll},
+};
+
+use sea_streamer_types::{Buffer, MessageHeader, Producer, StreamKey};
+
+use crate::{Backend, BackendErr, SeaResult};
+
+/// A producer of whichever backend runs.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum SeaProducer {
+    /// On stdio.
+    #[cfg(feature = "stdio")]
+    Stdio(sea_streamer_stdio::StdioProducer),
+}
+
+/// The receipt future of a [`SeaProducer`] send.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SeaSendFuture {
+    /// On stdio.
+    #[cfg(feature = "stdio")]
+    Stdio(sea_streamer_stdio::StdioSendFuture),
+}
+
+impl Future for SeaSendFuture {
+    type Output = SeaResult<MessageHeader>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            #[cfg(feature = "stdio")]
+            SeaSendFuture::Stdio(f) => Pin::new(f).poll(cx).map_err(|e| e.map_backend(BackendErr::Stdio)),
+        }
+    }
+}
+
+impl SeaProducer {
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            #[cfg(feature = "stdio")]
+            SeaProducer::Stdio(_) => Backend::Stdio,
+        }
+    }
+
+    /// The stdio producer, if this is one.
+    #[cfg(feature = "stdio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "stdio")))]
+    pub fn get_stdio(&mut self) -> Option<&mut sea_streamer_stdio::StdioProducer> {
+        match self {
+            SeaProducer::Stdio(p) => Some(p),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+impl Producer for SeaProducer {
+    type Error = BackendErr;
+    type SendFuture = SeaSendFuture;
+
+    fn send_to<S: Buffer>(&self, stream: &StreamKey, payload: S) -> SeaResult<SeaSendFuture> {
+        match self {
+            #[cfg(feature = "stdio")]
+            SeaProducer::Stdio(p) => p
+                .send_to(stream, payload)
+                .map(SeaSendFuture::Stdio)
+                .map_err(|e| e.map_backend(BackendErr::Stdio)),
+        }
+    }
+
+    async fn flush(&self) -> SeaResult<()> {
+        match self {
+            #[cfg(feature = "stdio")]
+            SeaProducer::Stdio(p) => p.flush().await.map_err(|e| e.map_backend(BackendErr::Stdio)),
+        }
+    }
+
+    async fn end(self) -> SeaResult<()> {
+        match self {
+            #[cfg(feature = "stdio")]
+            SeaProducer::Stdio(p) => p.end().await.map_err(|e| e.map_backend(BackendErr::Stdio)),
+        }
+    }
+
+    fn anchor(&mut self, stream: StreamKey) -> SeaResult<()> {
+        match self {
+            #[cfg(feature = "stdio")]
+            SeaProducer::Stdio(p) => p.anchor(stream).map_err(|e| e.map_backend(BackendErr::Stdio)),
+        }
+    }
+
+    fn anchored(&self) -> SeaResult<&StreamKey> {
+        match self {
+            #[cfg(feature = "stdio")]
+            SeaProducer::Stdio(p) => p.anchored().map_err(|e| e.map_backend(BackendErr::Stdio)),
+        }
+    }
+}
