@@ -64,7 +64,11 @@ pub fn consumer_options(mode: Mode, group: Option<&str>) -> SeaConsumerOptions {
 ///
 /// # Errors
 /// If the write fails (e.g. stdout is closed).
-pub fn print_message(out: &mut impl Write, buf: &mut Vec<u8>, message: &impl Message) -> io::Result<()> {
+pub fn print_message(
+    out: &mut impl Write,
+    buf: &mut Vec<u8>,
+    message: &impl Message,
+) -> io::Result<()> {
     buf.clear();
     write_line(buf, &message.header(), message.message().as_bytes());
     out.write_all(buf)
@@ -75,7 +79,10 @@ pub fn run<F>(body: F) -> ExitCode
 where
     F: std::future::Future<Output = Result<(), Box<dyn Error>>>,
 {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

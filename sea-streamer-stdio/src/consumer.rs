@@ -8,7 +8,9 @@ use std::{
     task::{Context, Poll},
 };
 
-use sea_streamer_types::{Consumer, SeqPos, SharedMessage, ShardId, Stream, StreamErr, StreamKey, Timestamp};
+use sea_streamer_types::{
+    Consumer, SeqPos, ShardId, SharedMessage, Stream, StreamErr, StreamKey, Timestamp,
+};
 
 use crate::{
     hub::Hub,
@@ -81,13 +83,17 @@ impl Consumer for StdioConsumer {
     /// # Errors
     /// Always [`StreamErr::Unsupported`]: stdio has one shard, and nothing to seek or rewind.
     fn assign(&mut self, _: (StreamKey, ShardId)) -> StdioResult<()> {
-        Err(Self::unsupported("assign shards (there is only shard 0, and no seek or rewind)"))
+        Err(Self::unsupported(
+            "assign shards (there is only shard 0, and no seek or rewind)",
+        ))
     }
 
     /// # Errors
     /// Always [`StreamErr::Unsupported`], as `assign`.
     fn unassign(&mut self, _: (StreamKey, ShardId)) -> StdioResult<()> {
-        Err(Self::unsupported("unassign shards (there is only shard 0, and no seek or rewind)"))
+        Err(Self::unsupported(
+            "unassign shards (there is only shard 0, and no seek or rewind)",
+        ))
     }
 
     fn next(&self) -> impl std::future::Future<Output = StdioResult<SharedMessage>> + Send {

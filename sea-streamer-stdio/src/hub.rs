@@ -12,7 +12,7 @@ use std::{
 
 use bytes::{Bytes, BytesMut};
 use sea_streamer_types::{
-    ConsumerGroup, MessageHeader, SharedMessage, ShardId, StreamKey, Timestamp, BROADCAST,
+    ConsumerGroup, MessageHeader, ShardId, SharedMessage, StreamKey, Timestamp, BROADCAST,
 };
 
 use crate::{
@@ -448,7 +448,10 @@ mod tests {
         let mut reader = LineReader::default();
         let mut lines = Vec::new();
         while !reader.read(&mut input, &mut lines).unwrap() {}
-        assert_eq!(lines, ["one\n", "two\r\n", "three\n", "\n", "four"].map(|s| Bytes::from_static(s.as_bytes())));
+        assert_eq!(
+            lines,
+            ["one\n", "two\r\n", "three\n", "\n", "four"].map(|s| Bytes::from_static(s.as_bytes()))
+        );
         let mut parser = LineParser::default();
         let payloads: Vec<String> = lines
             .into_iter()
@@ -467,7 +470,14 @@ mod tests {
                 (m.stream_key().name().to_owned(), m.sequence())
             })
             .collect();
-        let expect = [("a", 0), ("a", 1), ("a", 7), ("a", 8), ("broadcast", 0), ("b", 0)];
+        let expect = [
+            ("a", 0),
+            ("a", 1),
+            ("a", 7),
+            ("a", 8),
+            ("broadcast", 0),
+            ("b", 0),
+        ];
         assert_eq!(seqs, expect.map(|(k, s)| (k.to_owned(), s)));
     }
 }

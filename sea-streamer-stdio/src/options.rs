@@ -7,7 +7,9 @@ use std::{
     time::Duration,
 };
 
-use sea_streamer_types::{ConnectOptions, ConsumerGroup, ConsumerMode, ConsumerOptions, ProducerOptions};
+use sea_streamer_types::{
+    ConnectOptions, ConsumerGroup, ConsumerMode, ConsumerOptions, ProducerOptions,
+};
 
 use crate::queue::lock;
 

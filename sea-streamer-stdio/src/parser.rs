@@ -83,7 +83,8 @@ fn parse_header(inner: &[u8]) -> Result<LineHeader<'_>, &'static str> {
         return Err("its timestamp does not parse (expected YYYY-MM-DDTHH:MM:SS[.fraction])");
     }
     if let Some(key) = key {
-        if key.is_empty() || key.len() > MAX_STREAM_KEY_LEN || !key.chars().all(is_stream_key_char) {
+        if key.is_empty() || key.len() > MAX_STREAM_KEY_LEN || !key.chars().all(is_stream_key_char)
+        {
             return Err("its stream key is invalid (use 1-249 of [A-Za-z0-9._-])");
         }
         header.stream_key = Some(key);
@@ -120,7 +121,13 @@ fn digits(s: &[u8]) -> Option<u32> {
 /// digits.
 pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
     let s = s.strip_suffix('Z').unwrap_or(s).as_bytes();
-    if s.len() < 19 || s[4] != b'-' || s[7] != b'-' || s[10] != b'T' || s[13] != b':' || s[16] != b':' {
+    if s.len() < 19
+        || s[4] != b'-'
+        || s[7] != b'-'
+        || s[10] != b'T'
+        || s[13] != b':'
+        || s[16] != b':'
+    {
         return None;
     }
     let year = digits(&s[0..4])?;
@@ -131,7 +138,9 @@ pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
     let second = u8::try_from(digits(&s[17..19])?).ok()?;
     let nano = match &s[19..] {
         [] => 0,
-        [b'.', frac @ ..] if (1..=9).contains(&frac.len()) => digits(frac)? * 10u32.pow(9 - frac.len() as u32),
+        [b'.', frac @ ..] if (1..=9).contains(&frac.len()) => {
+            digits(frac)? * 10u32.pow(9 - frac.len() as u32)
+        }
         _ => return None,
     };
     let date = Date::from_calendar_date(i32::try_from(year).ok()?, month, day).ok()?;
@@ -157,27 +166,65 @@ mod tests {
         assert_eq!(
             full,
             (
-                LineHeader { timestamp: ts, stream_key: Some("clock"), sequence: Some(7), shard: Some(2) },
+                LineHeader {
+                    timestamp: ts,
+                    stream_key: Some("clock"),
+                    sequence: Some(7),
+                    shard: Some(2)
+                },
                 "tick tock"
             )
         );
-        assert_eq!(header("[2026-12-04T16:34:43.250] x").0, LineHeader { timestamp: ts, ..Default::default() });
+        assert_eq!(
+            header("[2026-12-04T16:34:43.250] x").0,
+            LineHeader {
+                timestamp: ts,
+                ..Default::default()
+            }
+        );
         assert_eq!(
             header("[2026-12-04T16:34:43.250|k]x"),
-            (LineHeader { timestamp: ts, stream_key: Some("k"), ..Default::default() }, "x")
+            (
+                LineHeader {
+                    timestamp: ts,
+                    stream_key: Some("k"),
+                    ..Default::default()
+                },
+                "x"
+            )
         );
         assert_eq!(
             header("[2026-12-04T16:34:43.25 | k | 3] x").0,
-            LineHeader { timestamp: ts, stream_key: Some("k"), sequence: Some(3), shard: None }
+            LineHeader {
+                timestamp: ts,
+                stream_key: Some("k"),
+                sequence: Some(3),
+                shard: None
+            }
         );
-        assert_eq!(header("[k] x").0, LineHeader { stream_key: Some("k"), ..Default::default() });
+        assert_eq!(
+            header("[k] x").0,
+            LineHeader {
+                stream_key: Some("k"),
+                ..Default::default()
+            }
+        );
         assert_eq!(
             header("[k | 9] x").0,
-            LineHeader { stream_key: Some("k"), sequence: Some(9), ..Default::default() }
+            LineHeader {
+                stream_key: Some("k"),
+                sequence: Some(9),
+                ..Default::default()
+            }
         );
         assert_eq!(
             header("[k | 9 | 1] ").0,
-            LineHeader { stream_key: Some("k"), sequence: Some(9), shard: Some(1), ..Default::default() }
+            LineHeader {
+                stream_key: Some("k"),
+                sequence: Some(9),
+                shard: Some(1),
+                ..Default::default()
+            }
         );
         assert_eq!(header("[k | 9 | 1] ").1, "");
         // a payload may hold brackets and bars
@@ -221,13 +268,26 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(parse_timestamp("2026-12-04T16:34:43"), Some(datetime!(2026-12-04 16:34:43 UTC)));
-        assert_eq!(parse_timestamp("2026-12-04T16:34:43Z"), Some(datetime!(2026-12-04 16:34:43 UTC)));
+        assert_eq!(
+            parse_timestamp("2026-12-04T16:34:43"),
+            Some(datetime!(2026-12-04 16:34:43 UTC))
+        );
+        assert_eq!(
+            parse_timestamp("2026-12-04T16:34:43Z"),
+            Some(datetime!(2026-12-04 16:34:43 UTC))
+        );
         assert_eq!(
             parse_timestamp("2026-12-04T16:34:43.000000001"),
             Some(datetime!(2026-12-04 16:34:43.000_000_001 UTC))
         );
-        for bad in ["2026-12-04", "2026-12-04 16:34:43", "2026-02-30T00:00:00", "2026-12-04T24:00:00", "2026-12-04T16:34:43.", "+026-12-04T16:34:43"] {
+        for bad in [
+            "2026-12-04",
+            "2026-12-04 16:34:43",
+            "2026-02-30T00:00:00",
+            "2026-12-04T24:00:00",
+            "2026-12-04T16:34:43.",
+            "+026-12-04T16:34:43",
+        ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }
     }

@@ -115,7 +115,10 @@ impl Producer for StdioProducer {
         let bytes = payload.as_bytes();
         let (header, batch) = self.shared.writer.send(stream, bytes)?;
         if let Some((hub, _)) = &self.shared.loopback {
-            hub.dispatch_nowait(SharedMessage::new(header.clone(), Bytes::copy_from_slice(bytes)));
+            hub.dispatch_nowait(SharedMessage::new(
+                header.clone(),
+                Bytes::copy_from_slice(bytes),
+            ));
         }
         Ok(StdioSendFuture {
             writer: self.shared.writer.clone(),

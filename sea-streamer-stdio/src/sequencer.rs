@@ -68,7 +68,12 @@ mod tests {
         assert_eq!(seqs, [0, 1, 10, 11, 3, 4]);
         // shards and streams count apart
         assert_eq!(s.assign("a", mk, 1, None).unwrap().1, 0);
-        assert_eq!(s.assign("b", || StreamKey::new("b").ok(), 0, None).unwrap().1, 0);
+        assert_eq!(
+            s.assign("b", || StreamKey::new("b").ok(), 0, None)
+                .unwrap()
+                .1,
+            0
+        );
         // keys are interned
         let (k1, _) = s.assign("a", mk, 0, None).unwrap();
         let (k2, _) = s.assign("a", mk, 0, None).unwrap();

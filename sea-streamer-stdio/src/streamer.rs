@@ -3,8 +3,8 @@
 use std::{io, sync::Arc};
 
 use sea_streamer_types::{
-    check_consumer_group, Capabilities, ConsumerMode, ConsumerOptions, StreamErr,
-    StreamKey, Streamer, StreamerUri,
+    check_consumer_group, Capabilities, ConsumerMode, ConsumerOptions, StreamErr, StreamKey,
+    Streamer, StreamerUri,
 };
 
 use crate::{
@@ -82,9 +82,9 @@ impl Streamer for StdioStreamer {
         let hub = match options.input() {
             Input::Stdin => Hub::stdin(),
             Input::Nothing => Hub::new(None),
-            Input::Reader(slot) => {
-                Hub::new(Some(take(slot).ok_or(StreamErr::Backend(StdioErr::InputTaken))?))
-            }
+            Input::Reader(slot) => Hub::new(Some(
+                take(slot).ok_or(StreamErr::Backend(StdioErr::InputTaken))?,
+            )),
         };
         let output = match options.output() {
             Output::Stdout => OutputGuard {

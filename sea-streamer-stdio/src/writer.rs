@@ -95,7 +95,11 @@ impl Writer {
     /// Formats and queues one message. Waits while the buffer is full.
     ///
     /// Returns the header (the receipt) and the batch the line is in.
-    pub(crate) fn send(&self, stream: &StreamKey, payload: &[u8]) -> Result<(MessageHeader, u64), StdioErr> {
+    pub(crate) fn send(
+        &self,
+        stream: &StreamKey,
+        payload: &[u8],
+    ) -> Result<(MessageHeader, u64), StdioErr> {
         check_payload(payload).map_err(StdioErr::InvalidPayload)?;
         let mut s = lock(&self.state);
         loop {
@@ -106,7 +110,10 @@ impl Writer {
                 break;
             }
             s.senders_waiting = true;
-            s = self.has_space.wait(s).unwrap_or_else(PoisonError::into_inner);
+            s = self
+                .has_space
+                .wait(s)
+                .unwrap_or_else(PoisonError::into_inner);
         }
         let (stream_key, seq) = s
             .sequencer
@@ -149,7 +156,11 @@ impl Writer {
         if let Some(outcome) = Self::outcome(&s, batch) {
             return Poll::Ready(outcome);
         }
-        if !s.waiters.iter().any(|(b, w)| *b == batch && w.will_wake(cx.waker())) {
+        if !s
+            .waiters
+            .iter()
+            .any(|(b, w)| *b == batch && w.will_wake(cx.waker()))
+        {
             s.waiters.push((batch, cx.waker().clone()));
         }
         Poll::Pending
@@ -164,7 +175,10 @@ impl Writer {
                 return outcome;
             }
             s.blocking_waiters += 1;
-            s = self.written_cv.wait(s).unwrap_or_else(PoisonError::into_inner);
+            s = self
+                .written_cv
+                .wait(s)
+                .unwrap_or_else(PoisonError::into_inner);
             s.blocking_waiters -= 1;
         }
     }
@@ -187,7 +201,10 @@ impl Writer {
                         return;
                     }
                     s.writer_idle = true;
-                    s = self.has_data.wait(s).unwrap_or_else(PoisonError::into_inner);
+                    s = self
+                        .has_data
+                        .wait(s)
+                        .unwrap_or_else(PoisonError::into_inner);
                 }
                 s.writer_idle = false;
                 std::mem::swap(&mut s.buf, &mut spare);

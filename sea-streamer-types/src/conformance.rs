@@ -34,7 +34,10 @@ pub trait Harness: Sync {
 
     /// Waits until `consumer` will get messages produced from now on (Kafka: its partitions are
     /// assigned and positioned). Stdio consumers are ready at once.
-    fn ready(&self, consumer: &<Self::Streamer as Streamer>::Consumer) -> impl Future<Output = ()> + Send {
+    fn ready(
+        &self,
+        consumer: &<Self::Streamer as Streamer>::Consumer,
+    ) -> impl Future<Output = ()> + Send {
         let _ = consumer;
         async {}
     }
@@ -86,7 +89,12 @@ async fn take<C: Consumer>(c: &C, n: usize) -> Vec<(String, String, u64, Message
                 continue;
             }
             let payload = ok("payload as_str", m.message().as_str()).to_owned();
-            got.push((m.stream_key().name().to_owned(), payload, m.sequence(), m.header()));
+            got.push((
+                m.stream_key().name().to_owned(),
+                payload,
+                m.sequence(),
+                m.header(),
+            ));
         }
     })
     .await;
@@ -122,16 +130,32 @@ fn assert_unsupported<T, E: Debug>(what: &str, r: StreamResult<T, E>) {
 pub async fn send_and_receive_in_order<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("order");
-    let c = consumer(h, &s, &[key.clone()], options::<H>(ConsumerMode::RealTime, None)).await;
-    let p = ok("create_producer", s.create_producer(key.clone(), Default::default()).await);
+    let c = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&key),
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await;
+    let p = ok(
+        "create_producer",
+        s.create_producer(key.clone(), Default::default()).await,
+    );
     let items = payloads(20, "m");
     let receipts = send_all(&p, &key, &items).await;
     let got = take(&c, items.len()).await;
     for (i, ((stream, payload, seq, header), receipt)) in got.iter().zip(&receipts).enumerate() {
         assert_eq!(stream, key.name(), "message {i} stream");
         assert_eq!(payload, &items[i], "message {i} payload");
-        assert_eq!(*seq, receipt.sequence(), "message {i}: sequence differs from its receipt");
-        assert_eq!(header, receipt, "message {i}: header differs from its receipt");
+        assert_eq!(
+            *seq,
+            receipt.sequence(),
+            "message {i}: sequence differs from its receipt"
+        );
+        assert_eq!(
+            header, receipt,
+            "message {i}: header differs from its receipt"
+        );
     }
 }
 
@@ -139,20 +163,33 @@ pub async fn send_and_receive_in_order<H: Harness>(h: &H) {
 pub async fn receipts_carry_real_sequences<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("receipts");
-    let p = ok("create_producer", s.create_producer(key.clone(), Default::default()).await);
+    let p = ok(
+        "create_producer",
+        s.create_producer(key.clone(), Default::default()).await,
+    );
     let receipts = send_all(&p, &key, &payloads(10, "r")).await;
     let mut last = std::collections::HashMap::new();
     for r in &receipts {
         assert_eq!(r.stream_key(), &key);
         if let Some(prev) = last.insert(r.shard_id(), r.sequence()) {
-            assert_eq!(r.sequence(), prev + 1, "receipts on one shard must count up by one: {receipts:?}");
+            assert_eq!(
+                r.sequence(),
+                prev + 1,
+                "receipts on one shard must count up by one: {receipts:?}"
+            );
         }
     }
     let now = Timestamp::now_utc();
     for r in &receipts {
         let age = now - r.timestamp();
-        assert!(age.is_positive() || age.is_zero(), "receipt timestamp in the future: {r:?}");
-        assert!(age < time::Duration::minutes(5), "receipt timestamp is not the send time: {r:?}");
+        assert!(
+            age.is_positive() || age.is_zero(),
+            "receipt timestamp in the future: {r:?}"
+        );
+        assert!(
+            age < time::Duration::minutes(5),
+            "receipt timestamp is not the send time: {r:?}"
+        );
     }
 }
 
@@ -160,16 +197,36 @@ pub async fn receipts_carry_real_sequences<H: Harness>(h: &H) {
 pub async fn stream_take_map_collect<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("stream");
-    let mut c = consumer(h, &s, &[key.clone()], options::<H>(ConsumerMode::RealTime, None)).await;
-    let p = ok("create_producer", s.create_producer(key.clone(), Default::default()).await);
+    let mut c = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&key),
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await;
+    let p = ok(
+        "create_producer",
+        s.create_producer(key.clone(), Default::default()).await,
+    );
     let items = payloads(8, "s");
     send_all(&p, &key, &items).await;
     fn process_message<M: Message, E: Debug>(m: Result<M, StreamErr<E>>) -> String {
-        ok("message", m.and_then(|m| Ok(m.message().as_str().map_err(|e| StreamErr::Unsupported(e.to_string()))?.to_owned())))
+        ok(
+            "message",
+            m.and_then(|m| {
+                Ok(m.message()
+                    .as_str()
+                    .map_err(|e| StreamErr::Unsupported(e.to_string()))?
+                    .to_owned())
+            }),
+        )
     }
     let got = within(
         "stream().take().collect()",
-        c.stream().take(items.len()).map(process_message).collect::<Vec<_>>(),
+        c.stream()
+            .take(items.len())
+            .map(process_message)
+            .collect::<Vec<_>>(),
     )
     .await;
     assert_eq!(got, items);
@@ -184,25 +241,52 @@ pub async fn stream_take_map_collect<H: Harness>(h: &H) {
 pub async fn consumer_gets_only_its_streams<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let (a, b) = (h.stream("mine"), h.stream("other"));
-    let c = consumer(h, &s, &[a.clone()], options::<H>(ConsumerMode::RealTime, None)).await;
-    let p = ok("create_producer", s.create_generic_producer(Default::default()).await);
+    let c = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&a),
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await;
+    let p = ok(
+        "create_producer",
+        s.create_generic_producer(Default::default()).await,
+    );
     send_all(&p, &b, &payloads(5, "b")).await;
     send_all(&p, &a, &payloads(5, "a")).await;
     let got = take(&c, 5).await;
-    assert!(got.iter().all(|(stream, ..)| stream == a.name()), "got another stream's messages: {got:?}");
-    assert!(c.next().now_or_never().is_none(), "more messages than were sent to the stream");
+    assert!(
+        got.iter().all(|(stream, ..)| stream == a.name()),
+        "got another stream's messages: {got:?}"
+    );
+    assert!(
+        c.next().now_or_never().is_none(),
+        "more messages than were sent to the stream"
+    );
 }
 
 /// A consumer of two streams gets both.
 pub async fn consumer_of_two_streams<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let (a, b) = (h.stream("two-a"), h.stream("two-b"));
-    let c = consumer(h, &s, &[a.clone(), b.clone()], options::<H>(ConsumerMode::RealTime, None)).await;
-    let p = ok("create_producer", s.create_generic_producer(Default::default()).await);
+    let c = consumer(
+        h,
+        &s,
+        &[a.clone(), b.clone()],
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await;
+    let p = ok(
+        "create_producer",
+        s.create_generic_producer(Default::default()).await,
+    );
     send_all(&p, &a, &payloads(3, "a")).await;
     send_all(&p, &b, &payloads(3, "b")).await;
     let got: BTreeSet<String> = take(&c, 6).await.into_iter().map(|t| t.1).collect();
-    let want: BTreeSet<String> = payloads(3, "a").into_iter().chain(payloads(3, "b")).collect();
+    let want: BTreeSet<String> = payloads(3, "a")
+        .into_iter()
+        .chain(payloads(3, "b"))
+        .collect();
     assert_eq!(got, want);
 }
 
@@ -210,13 +294,32 @@ pub async fn consumer_of_two_streams<H: Harness>(h: &H) {
 pub async fn realtime_consumers_each_get_everything<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("fanout");
-    let c1 = consumer(h, &s, &[key.clone()], options::<H>(ConsumerMode::RealTime, None)).await;
-    let c2 = consumer(h, &s, &[key.clone()], options::<H>(ConsumerMode::RealTime, None)).await;
-    let p = ok("create_producer", s.create_producer(key.clone(), Default::default()).await);
+    let c1 = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&key),
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await;
+    let c2 = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&key),
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await;
+    let p = ok(
+        "create_producer",
+        s.create_producer(key.clone(), Default::default()).await,
+    );
     let items = payloads(10, "f");
     send_all(&p, &key, &items).await;
     for c in [&c1, &c2] {
-        let got: Vec<String> = take(c, items.len()).await.into_iter().map(|t| t.1).collect();
+        let got: Vec<String> = take(c, items.len())
+            .await
+            .into_iter()
+            .map(|t| t.1)
+            .collect();
         assert_eq!(got, items);
     }
 }
@@ -229,13 +332,32 @@ pub async fn load_balanced_members_share<H: Harness>(h: &H) {
     if !s.capabilities().load_balanced {
         assert_unsupported(
             "LoadBalanced consumer",
-            s.create_consumer(&[key], options::<H>(ConsumerMode::LoadBalanced, Some(&group))).await,
+            s.create_consumer(
+                &[key],
+                options::<H>(ConsumerMode::LoadBalanced, Some(&group)),
+            )
+            .await,
         );
         return;
     }
-    let c1 = consumer(h, &s, &[key.clone()], options::<H>(ConsumerMode::LoadBalanced, Some(&group))).await;
-    let c2 = consumer(h, &s, &[key.clone()], options::<H>(ConsumerMode::LoadBalanced, Some(&group))).await;
-    let p = ok("create_producer", s.create_producer(key.clone(), Default::default()).await);
+    let c1 = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&key),
+        options::<H>(ConsumerMode::LoadBalanced, Some(&group)),
+    )
+    .await;
+    let c2 = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&key),
+        options::<H>(ConsumerMode::LoadBalanced, Some(&group)),
+    )
+    .await;
+    let p = ok(
+        "create_producer",
+        s.create_producer(key.clone(), Default::default()).await,
+    );
     let items = payloads(20, "lb");
     send_all(&p, &key, &items).await;
     let (mut got1, mut got2) = (Vec::new(), Vec::new());
@@ -250,7 +372,10 @@ pub async fn load_balanced_members_share<H: Harness>(h: &H) {
     .await;
     let got1: BTreeSet<String> = got1.into_iter().map(|m| ok("utf8", m)).collect();
     let got2: BTreeSet<String> = got2.into_iter().map(|m| ok("utf8", m)).collect();
-    assert!(got1.is_disjoint(&got2), "a message went to two members: {got1:?} {got2:?}");
+    assert!(
+        got1.is_disjoint(&got2),
+        "a message went to two members: {got1:?} {got2:?}"
+    );
     let all: BTreeSet<String> = got1.union(&got2).cloned().collect();
     assert_eq!(all, items.into_iter().collect::<BTreeSet<_>>());
 }
@@ -259,7 +384,10 @@ pub async fn load_balanced_members_share<H: Harness>(h: &H) {
 pub async fn load_balanced_needs_a_group<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let r = s
-        .create_consumer(&[h.stream("nogroup")], options::<H>(ConsumerMode::LoadBalanced, None))
+        .create_consumer(
+            &[h.stream("nogroup")],
+            options::<H>(ConsumerMode::LoadBalanced, None),
+        )
         .await;
     match r {
         Err(StreamErr::ConsumerGroupNotSet(ConsumerMode::LoadBalanced)) => {}
@@ -275,10 +403,16 @@ pub async fn load_balanced_needs_a_group<H: Harness>(h: &H) {
 pub async fn realtime_with_a_group_is_an_error<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let r = s
-        .create_consumer(&[h.stream("rtgroup")], options::<H>(ConsumerMode::RealTime, Some("g")))
+        .create_consumer(
+            &[h.stream("rtgroup")],
+            options::<H>(ConsumerMode::RealTime, Some("g")),
+        )
         .await;
     assert!(
-        matches!(r, Err(StreamErr::ConsumerGroupIsSet(ConsumerMode::RealTime))),
+        matches!(
+            r,
+            Err(StreamErr::ConsumerGroupIsSet(ConsumerMode::RealTime))
+        ),
         "expected ConsumerGroupIsSet, got {:?}",
         r.err()
     );
@@ -288,7 +422,10 @@ pub async fn realtime_with_a_group_is_an_error<H: Harness>(h: &H) {
 pub async fn resumable_where_supported<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let r = s
-        .create_consumer(&[h.stream("resume")], options::<H>(ConsumerMode::Resumable, None))
+        .create_consumer(
+            &[h.stream("resume")],
+            options::<H>(ConsumerMode::Resumable, None),
+        )
         .await;
     if s.capabilities().resumable {
         ok("Resumable consumer", r);
@@ -302,7 +439,13 @@ pub async fn seek_and_rewind_where_supported<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("seek");
     let caps: Capabilities = s.capabilities();
-    let mut c = consumer(h, &s, &[key.clone()], options::<H>(ConsumerMode::RealTime, None)).await;
+    let mut c = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&key),
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await;
     if !caps.rewind {
         assert_unsupported("rewind", c.rewind(SeqPos::Beginning).await);
         assert_unsupported("assign", c.assign((key.clone(), crate::ShardId::ZERO)));
@@ -316,26 +459,47 @@ pub async fn seek_and_rewind_where_supported<H: Harness>(h: &H) {
 /// No stream is `StreamKeyEmpty`.
 pub async fn no_stream_is_an_error<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let r = s.create_consumer(&[], options::<H>(ConsumerMode::RealTime, None)).await;
-    assert!(matches!(r, Err(StreamErr::StreamKeyEmpty)), "got {:?}", r.err());
+    let r = s
+        .create_consumer(&[], options::<H>(ConsumerMode::RealTime, None))
+        .await;
+    assert!(
+        matches!(r, Err(StreamErr::StreamKeyEmpty)),
+        "got {:?}",
+        r.err()
+    );
 }
 
 /// `send` needs an anchor; `anchor` takes one; `send_to` needs none.
 pub async fn producer_anchoring<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("anchor");
-    let c = consumer(h, &s, &[key.clone()], options::<H>(ConsumerMode::RealTime, None)).await;
-    let mut p = ok("create_generic_producer", s.create_generic_producer(Default::default()).await);
+    let c = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&key),
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await;
+    let mut p = ok(
+        "create_generic_producer",
+        s.create_generic_producer(Default::default()).await,
+    );
     assert!(matches!(p.anchored(), Err(StreamErr::NotAnchored)));
     assert!(matches!(p.send("x"), Err(StreamErr::NotAnchored)));
-    ok("send_to", within("receipt", ok("send_to", p.send_to(&key, "first"))).await);
+    ok(
+        "send_to",
+        within("receipt", ok("send_to", p.send_to(&key, "first"))).await,
+    );
     ok("anchor", p.anchor(key.clone()));
     assert_eq!(ok("anchored", p.anchored()), &key);
     match p.anchor(h.stream("again")) {
         Err(StreamErr::AlreadyAnchored(k)) => assert_eq!(k, key),
         other => panic!("expected AlreadyAnchored, got {:?}", other.err()),
     }
-    ok("send", within("receipt", ok("send", p.send("second"))).await);
+    ok(
+        "send",
+        within("receipt", ok("send", p.send("second"))).await,
+    );
     let got: Vec<String> = take(&c, 2).await.into_iter().map(|t| t.1).collect();
     assert_eq!(got, ["first", "second"]);
 }
@@ -344,13 +508,32 @@ pub async fn producer_anchoring<H: Harness>(h: &H) {
 pub async fn producer_clones_share<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("clones");
-    let c = consumer(h, &s, &[key.clone()], options::<H>(ConsumerMode::RealTime, None)).await;
-    let p1 = ok("create_producer", s.create_producer(key.clone(), Default::default()).await);
+    let c = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&key),
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await;
+    let p1 = ok(
+        "create_producer",
+        s.create_producer(key.clone(), Default::default()).await,
+    );
     let p2 = p1.clone();
-    let r1 = ok("receipt", within("receipt", ok("send", p1.send("one"))).await);
+    let r1 = ok(
+        "receipt",
+        within("receipt", ok("send", p1.send("one"))).await,
+    );
     drop(p1);
-    let r2 = ok("receipt", within("receipt", ok("send", p2.send("two"))).await);
-    assert_eq!(r2.sequence(), r1.sequence() + 1, "clones must share one sequence");
+    let r2 = ok(
+        "receipt",
+        within("receipt", ok("send", p2.send("two"))).await,
+    );
+    assert_eq!(
+        r2.sequence(),
+        r1.sequence() + 1,
+        "clones must share one sequence"
+    );
     let got: Vec<String> = take(&c, 2).await.into_iter().map(|t| t.1).collect();
     assert_eq!(got, ["one", "two"]);
 }
@@ -359,8 +542,13 @@ pub async fn producer_clones_share<H: Harness>(h: &H) {
 pub async fn flush_delivers_everything_sent<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("flush");
-    let p = ok("create_producer", s.create_producer(key.clone(), Default::default()).await);
-    let receipts: Vec<_> = (0..50).map(|i| ok("send", p.send(format!("x{i}")))).collect();
+    let p = ok(
+        "create_producer",
+        s.create_producer(key.clone(), Default::default()).await,
+    );
+    let receipts: Vec<_> = (0..50)
+        .map(|i| ok("send", p.send(format!("x{i}"))))
+        .collect();
     ok("flush", within("flush", p.flush()).await);
     for r in receipts {
         match r.now_or_never() {
@@ -377,10 +565,21 @@ pub async fn flush_delivers_everything_sent<H: Harness>(h: &H) {
 pub async fn next_is_cancel_safe<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("cancel");
-    let c = consumer(h, &s, &[key.clone()], options::<H>(ConsumerMode::RealTime, None)).await;
-    let p = ok("create_producer", s.create_producer(key.clone(), Default::default()).await);
+    let c = consumer(
+        h,
+        &s,
+        std::slice::from_ref(&key),
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await;
+    let p = ok(
+        "create_producer",
+        s.create_producer(key.clone(), Default::default()).await,
+    );
     assert!(
-        tokio::time::timeout(Duration::from_millis(20), c.next()).await.is_err(),
+        tokio::time::timeout(Duration::from_millis(20), c.next())
+            .await
+            .is_err(),
         "next() returned a message that was never sent"
     );
     let items = payloads(30, "c");

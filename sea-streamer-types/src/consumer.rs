@@ -48,14 +48,16 @@ pub trait Consumer: Sized + Send + Sync {
     /// # Cancel safety
     /// Backend specific. On Kafka it is **not** cancel safe: the consumer is unusable until the
     /// future completes.
-    fn seek(&mut self, to: Timestamp) -> impl Future<Output = StreamResult<(), Self::Error>> + Send;
+    fn seek(&mut self, to: Timestamp)
+        -> impl Future<Output = StreamResult<(), Self::Error>> + Send;
 
     /// Moves every assigned shard (shard ZERO of each stream when none is assigned) to `pos`.
     ///
     /// # Errors
     /// [`StreamErr::Unsupported`](crate::StreamErr::Unsupported) where the backend cannot rewind
     /// (stdio).
-    fn rewind(&mut self, pos: SeqPos) -> impl Future<Output = StreamResult<(), Self::Error>> + Send;
+    fn rewind(&mut self, pos: SeqPos)
+        -> impl Future<Output = StreamResult<(), Self::Error>> + Send;
 
     /// Adds a shard to the set the next [`seek`](Consumer::seek) or [`rewind`](Consumer::rewind)
     /// applies to.

@@ -35,7 +35,9 @@ pub enum StreamErr<E> {
     #[error("a consumer group is set, but {0:?} consumers do not join groups: unset it, or use Resumable or LoadBalanced")]
     ConsumerGroupIsSet(ConsumerMode),
     /// A mode that needs a consumer group has none.
-    #[error("{0:?} consumers need a consumer group: set one with `ConsumerOptions::set_consumer_group`")]
+    #[error(
+        "{0:?} consumers need a consumer group: set one with `ConsumerOptions::set_consumer_group`"
+    )]
     ConsumerGroupNotSet(ConsumerMode),
     /// A commit was asked of a consumer that does not commit (RealTime).
     #[error("commit is not allowed: RealTime consumers do not commit; use Resumable or LoadBalanced with a consumer group")]

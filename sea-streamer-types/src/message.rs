@@ -156,7 +156,10 @@ pub trait Message: Send {
 
     /// An owned copy that outlives the consumer.
     fn to_owned(&self) -> SharedMessage {
-        let mut m = SharedMessage::new(self.header(), Bytes::copy_from_slice(self.message().as_bytes()));
+        let mut m = SharedMessage::new(
+            self.header(),
+            Bytes::copy_from_slice(self.message().as_bytes()),
+        );
         let headers: Vec<(String, Option<Bytes>)> = self
             .headers()
             .map(|(k, v)| (k.to_owned(), v.map(Bytes::copy_from_slice)))
@@ -301,7 +304,10 @@ mod tests {
     fn to_owned_keeps_key_and_headers() {
         let m = SharedMessage::new(header(), Bytes::from_static(b"x")).with_extra(
             Some(Bytes::from_static(b"k")),
-            vec![("h".into(), Some(Bytes::from_static(b"v"))), ("n".into(), None)],
+            vec![
+                ("h".into(), Some(Bytes::from_static(b"v"))),
+                ("n".into(), None),
+            ],
         );
         let copy = Message::to_owned(&m);
         assert_eq!(copy.key(), Some(&b"k"[..]));

@@ -24,7 +24,11 @@ pub trait Producer: Clone + Send + Sync {
     ///
     /// # Cancel safety
     /// The message is queued when `send_to` returns; dropping the receipt future does not unsend it.
-    fn send_to<S: Buffer>(&self, stream: &StreamKey, payload: S) -> StreamResult<Self::SendFuture, Self::Error>;
+    fn send_to<S: Buffer>(
+        &self,
+        stream: &StreamKey,
+        payload: S,
+    ) -> StreamResult<Self::SendFuture, Self::Error>;
 
     /// Sends `payload` to the stream this producer is anchored to. See [`send_to`](Producer::send_to).
     ///

@@ -47,7 +47,9 @@ pub enum StreamKeyErr {
         len: usize,
     },
     /// The key holds a character outside `[A-Za-z0-9._-]`.
-    #[error("stream key `{key}` is invalid ({found:?} is not allowed): use 1-249 of [A-Za-z0-9._-]")]
+    #[error(
+        "stream key `{key}` is invalid ({found:?} is not allowed): use 1-249 of [A-Za-z0-9._-]"
+    )]
     InvalidChar {
         /// The key as given.
         key: String,
@@ -257,7 +259,10 @@ mod tests {
     #[test]
     fn valid_stream_keys() {
         for k in ["a", "orders", "A-b_c.9", &"x".repeat(249)] {
-            assert_eq!(StreamKey::new(k).map(|s| s.name().to_owned()), Ok(k.to_owned()));
+            assert_eq!(
+                StreamKey::new(k).map(|s| s.name().to_owned()),
+                Ok(k.to_owned())
+            );
         }
     }
 
@@ -274,10 +279,7 @@ mod tests {
             Err(StreamKeyErr::TooLong { len: 250, .. })
         ));
         for bad in ["a/b", "a,b", "é", "a|b", "[a]"] {
-            assert!(
-                StreamKey::new(bad).is_err(),
-                "{bad} should be rejected"
-            );
+            assert!(StreamKey::new(bad).is_err(), "{bad} should be rejected");
         }
     }
 

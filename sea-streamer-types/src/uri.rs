@@ -119,7 +119,9 @@ impl StreamerUri {
             .split(',')
             .map(|node| {
                 if node.is_empty() {
-                    return Err(StreamUrlErr::EmptyNode { uri: uri.to_owned() });
+                    return Err(StreamUrlErr::EmptyNode {
+                        uri: uri.to_owned(),
+                    });
                 }
                 let url = Url::parse(&format!("{scheme}://{node}")).map_err(|source| {
                     StreamUrlErr::InvalidNode {
@@ -128,7 +130,10 @@ impl StreamerUri {
                         source,
                     }
                 })?;
-                if url.host_str().is_none_or(str::is_empty) || url.query().is_some() || url.fragment().is_some() {
+                if url.host_str().is_none_or(str::is_empty)
+                    || url.query().is_some()
+                    || url.fragment().is_some()
+                {
                     return Err(StreamUrlErr::InvalidNode {
                         uri: uri.to_owned(),
                         node: node.to_owned(),
@@ -144,9 +149,14 @@ impl StreamerUri {
 /// Splits `scheme://rest`, checking the scheme.
 fn split_scheme(uri: &str) -> Result<(String, &str), StreamUrlErr> {
     let Some((scheme, rest)) = uri.split_once("://") else {
-        return Err(StreamUrlErr::NoScheme { uri: uri.to_owned() });
+        return Err(StreamUrlErr::NoScheme {
+            uri: uri.to_owned(),
+        });
     };
-    let valid = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+    let valid = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
@@ -165,7 +175,11 @@ impl FromStr for StreamerUri {
         let (scheme, rest) = split_scheme(uri)?;
         let authority = match rest.split_once('/') {
             Some((authority, "")) => authority,
-            Some(_) => return Err(StreamUrlErr::UnexpectedPath { uri: uri.to_owned() }),
+            Some(_) => {
+                return Err(StreamUrlErr::UnexpectedPath {
+                    uri: uri.to_owned(),
+                })
+            }
             None => rest,
         };
         let nodes = Self::parse_authority(uri, &scheme, authority)?;
@@ -236,11 +250,15 @@ impl FromStr for StreamUrl {
     fn from_str(uri: &str) -> Result<Self, Self::Err> {
         let (scheme, rest) = split_scheme(uri)?;
         let Some((authority, path)) = rest.split_once('/') else {
-            return Err(StreamUrlErr::NoStream { uri: uri.to_owned() });
+            return Err(StreamUrlErr::NoStream {
+                uri: uri.to_owned(),
+            });
         };
         let nodes = StreamerUri::parse_authority(uri, &scheme, authority)?;
         if path.is_empty() {
-            return Err(StreamUrlErr::NoStream { uri: uri.to_owned() });
+            return Err(StreamUrlErr::NoStream {
+                uri: uri.to_owned(),
+            });
         }
         let streams = path
             .split(',')
@@ -279,7 +297,10 @@ mod tests {
     fn streamer_uris() {
         let u: StreamerUri = "KAFKA://a:9092,[::1]:9093,host".parse().unwrap();
         assert_eq!(u.protocol(), "kafka");
-        assert_eq!(u.hosts().collect::<Vec<_>>(), ["a:9092", "[::1]:9093", "host"]);
+        assert_eq!(
+            u.hosts().collect::<Vec<_>>(),
+            ["a:9092", "[::1]:9093", "host"]
+        );
         assert_eq!(u.to_string(), "kafka://a:9092,[::1]:9093,host");
         let s: StreamerUri = "stdio:///".parse().unwrap();
         assert_eq!(s, StreamerUri::zero("stdio"));
@@ -295,15 +316,32 @@ mod tests {
 
     #[test]
     fn bad_uris_say_what_is_expected() {
-        let cases: [(&str, fn(&StreamUrlErr) -> bool); 8] = [
-            ("localhost:9092/orders", |e| matches!(e, StreamUrlErr::NoScheme { .. })),
-            ("9k://h/orders", |e| matches!(e, StreamUrlErr::InvalidScheme { .. })),
-            ("kafka://a:9092,,b/orders", |e| matches!(e, StreamUrlErr::EmptyNode { .. })),
-            ("kafka://a:notaport/orders", |e| matches!(e, StreamUrlErr::InvalidNode { .. })),
-            ("kafka://a:9092", |e| matches!(e, StreamUrlErr::NoStream { .. })),
-            ("kafka://a:9092/", |e| matches!(e, StreamUrlErr::NoStream { .. })),
-            ("stdio:///a b", |e| matches!(e, StreamUrlErr::StreamKey { .. })),
-            ("stdio:///a,,b", |e| matches!(e, StreamUrlErr::StreamKey { .. })),
+        type Check = fn(&StreamUrlErr) -> bool;
+        let cases: [(&str, Check); 8] = [
+            ("localhost:9092/orders", |e| {
+                matches!(e, StreamUrlErr::NoScheme { .. })
+            }),
+            ("9k://h/orders", |e| {
+                matches!(e, StreamUrlErr::InvalidScheme { .. })
+            }),
+            ("kafka://a:9092,,b/orders", |e| {
+                matches!(e, StreamUrlErr::EmptyNode { .. })
+            }),
+            ("kafka://a:notaport/orders", |e| {
+                matches!(e, StreamUrlErr::InvalidNode { .. })
+            }),
+            ("kafka://a:9092", |e| {
+                matches!(e, StreamUrlErr::NoStream { .. })
+            }),
+            ("kafka://a:9092/", |e| {
+                matches!(e, StreamUrlErr::NoStream { .. })
+            }),
+            ("stdio:///a b", |e| {
+                matches!(e, StreamUrlErr::StreamKey { .. })
+            }),
+            ("stdio:///a,,b", |e| {
+                matches!(e, StreamUrlErr::StreamKey { .. })
+            }),
         ];
         for (input, check) in cases {
             let err = input.parse::<StreamUrl>().unwrap_err();

@@ -35,7 +35,10 @@ impl<'a> Stream for SeaMessageStream<'a> {
         match self.get_mut() {
             #[cfg(feature = "stdio")]
             SeaMessageStream::Stdio(s) => Pin::new(s).poll_next(cx).map(|item| {
-                item.map(|r| r.map(SeaMessage::Stdio).map_err(|e| e.map_backend(BackendErr::Stdio)))
+                item.map(|r| {
+                    r.map(SeaMessage::Stdio)
+                        .map_err(|e| e.map_backend(BackendErr::Stdio))
+                })
             }),
         }
     }
@@ -70,14 +73,20 @@ impl Consumer for SeaConsumer {
     async fn seek(&mut self, to: Timestamp) -> SeaResult<()> {
         match self {
             #[cfg(feature = "stdio")]
-            SeaConsumer::Stdio(c) => c.seek(to).await.map_err(|e| e.map_backend(BackendErr::Stdio)),
+            SeaConsumer::Stdio(c) => c
+                .seek(to)
+                .await
+                .map_err(|e| e.map_backend(BackendErr::Stdio)),
         }
     }
 
     async fn rewind(&mut self, pos: SeqPos) -> SeaResult<()> {
         match self {
             #[cfg(feature = "stdio")]
-            SeaConsumer::Stdio(c) => c.rewind(pos).await.map_err(|e| e.map_backend(BackendErr::Stdio)),
+            SeaConsumer::Stdio(c) => c
+                .rewind(pos)
+                .await
+                .map_err(|e| e.map_backend(BackendErr::Stdio)),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::{convert::Infallible, marker::PhantomData};
 
-use sea_streamer_types::{Message, Payload, SeqNo, SharedMessage, ShardId, StreamKey, Timestamp};
+use sea_streamer_types::{Message, Payload, SeqNo, ShardId, SharedMessage, StreamKey, Timestamp};
 
 /// A message of whichever backend runs.
 #[derive(Debug)]

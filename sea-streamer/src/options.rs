@@ -2,9 +2,11 @@
 
 use std::time::Duration;
 
-use sea_streamer_types::{ConnectOptions, ConsumerGroup, ConsumerMode, ConsumerOptions, ProducerOptions};
+use sea_streamer_types::{
+    ConnectOptions, ConsumerGroup, ConsumerMode, ConsumerOptions, ProducerOptions,
+};
 
-/// Options of [`SeaStreamer::connect`](crate::SeaStreamer::connect): a timeout, and the options
+/// Options of [`Streamer::connect`](sea_streamer_types::Streamer::connect) for a [`SeaStreamer`](crate::SeaStreamer): a timeout, and the options
 /// of each backend, used when the URI picks it.
 #[derive(Debug, Default, Clone)]
 pub struct SeaConnectOptions {

@@ -34,7 +34,9 @@ impl Future for SeaSendFuture {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.get_mut() {
             #[cfg(feature = "stdio")]
-            SeaSendFuture::Stdio(f) => Pin::new(f).poll(cx).map_err(|e| e.map_backend(BackendErr::Stdio)),
+            SeaSendFuture::Stdio(f) => Pin::new(f)
+                .poll(cx)
+                .map_err(|e| e.map_backend(BackendErr::Stdio)),
         }
     }
 }
@@ -77,7 +79,10 @@ impl Producer for SeaProducer {
     async fn flush(&self) -> SeaResult<()> {
         match self {
             #[cfg(feature = "stdio")]
-            SeaProducer::Stdio(p) => p.flush().await.map_err(|e| e.map_backend(BackendErr::Stdio)),
+            SeaProducer::Stdio(p) => p
+                .flush()
+                .await
+                .map_err(|e| e.map_backend(BackendErr::Stdio)),
         }
     }
 
@@ -91,7 +96,9 @@ impl Producer for SeaProducer {
     fn anchor(&mut self, stream: StreamKey) -> SeaResult<()> {
         match self {
             #[cfg(feature = "stdio")]
-            SeaProducer::Stdio(p) => p.anchor(stream).map_err(|e| e.map_backend(BackendErr::Stdio)),
+            SeaProducer::Stdio(p) => p
+                .anchor(stream)
+                .map_err(|e| e.map_backend(BackendErr::Stdio)),
         }
     }
 

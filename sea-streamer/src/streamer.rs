@@ -79,7 +79,10 @@ impl Streamer for SeaStreamer {
     async fn disconnect(self) -> SeaResult<()> {
         match self {
             #[cfg(feature = "stdio")]
-            SeaStreamer::Stdio(s) => s.disconnect().await.map_err(|e| e.map_backend(BackendErr::Stdio)),
+            SeaStreamer::Stdio(s) => s
+                .disconnect()
+                .await
+                .map_err(|e| e.map_backend(BackendErr::Stdio)),
         }
     }
 

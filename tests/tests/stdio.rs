@@ -1,6 +1,8 @@
 //! The stdio rules of DESIGN.md, in-process: custom input and output stand in for stdin and stdout.
 //! (Process-level behaviour, with the real stdin and stdout, is tested on the example binaries.)
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
+
 use std::{
     io::{self, Read, Write},
     sync::{
@@ -74,7 +76,9 @@ async fn drain(c: &StdioConsumer) -> Vec<(String, String)> {
 }
 
 fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-    v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 #[derive(Clone, Default)]
@@ -96,7 +100,10 @@ impl SharedBuf {
 
 #[tokio::test]
 async fn malformed_header_is_delivered_whole_as_raw_payload() {
-    let s = with_input(text("[a] ok\n[bad key] x\n[a | nope] y\n[2026-99-01T00:00:00 | a] z\n[unclosed\nplain\n")).await;
+    let s = with_input(text(
+        "[a] ok\n[bad key] x\n[a | nope] y\n[2026-99-01T00:00:00 | a] z\n[unclosed\nplain\n",
+    ))
+    .await;
     let c = realtime(&s, &["a"]).await;
     assert_eq!(
         drain(&c).await,
@@ -116,7 +123,9 @@ async fn end_of_input_delivers_every_line_then_ends_every_stream() {
     let n = 20_000;
     let input: String = (0..n).map(|i| format!("[s] {i}\n")).collect();
     let mut o = StdioConnectOptions::default();
-    o.set_input(text(&input)).set_no_output().set_buffer_size(16);
+    o.set_input(text(&input))
+        .set_no_output()
+        .set_buffer_size(16);
     let s = connect(o).await;
     let by_next = realtime(&s, &["s"]).await;
     let mut by_stream = realtime(&s, &["s"]).await;
@@ -139,7 +148,10 @@ async fn end_of_input_delivers_every_line_then_ends_every_stream() {
 
 #[tokio::test]
 async fn explicit_sequence_advances_the_counter() {
-    let s = with_input(text("[a] x\n[a | 5] x\n[a] x\n[a | 2 | 0] x\n[a] x\n[b] x\n")).await;
+    let s = with_input(text(
+        "[a] x\n[a | 5] x\n[a] x\n[a | 2 | 0] x\n[a] x\n[b] x\n",
+    ))
+    .await;
     let c = realtime(&s, &["a", "b"]).await;
     let mut seqs = Vec::new();
     while let Ok(m) = c.next().await {
@@ -162,7 +174,7 @@ async fn sub_second_timestamps_survive_a_round_trip() {
     for line in lines {
         let m = c.next().await.unwrap();
         let mut out = Vec::new();
-        write_line(&mut out, &m.header(), m.message().as_bytes());
+        write_line(&mut out, m.header(), m.message().as_bytes());
         assert_eq!(String::from_utf8(out).unwrap(), format!("{line}\n"));
     }
 }
@@ -174,10 +186,18 @@ async fn receipts_carry_the_real_header_written_to_the_output() {
     o.set_no_input().set_output(out.clone());
     let s = connect(o).await;
     let p = s.create_generic_producer(Default::default()).await.unwrap();
-    let other = s.create_producer(key("b"), Default::default()).await.unwrap();
+    let other = s
+        .create_producer(key("b"), Default::default())
+        .await
+        .unwrap();
     let mut receipts = Vec::new();
     for i in 0..3 {
-        receipts.push(p.send_to(&key("a"), format!("a{i}")).unwrap().await.unwrap());
+        receipts.push(
+            p.send_to(&key("a"), format!("a{i}"))
+                .unwrap()
+                .await
+                .unwrap(),
+        );
         receipts.push(other.send(format!("b{i}")).unwrap().await.unwrap());
     }
     let seqs: Vec<(String, u64)> = receipts
@@ -205,7 +225,10 @@ async fn a_payload_with_a_newline_is_rejected_and_nothing_is_written() {
     let mut o = StdioConnectOptions::default();
     o.set_no_input().set_output(out.clone());
     let s = connect(o).await;
-    let p = s.create_producer(key("a"), Default::default()).await.unwrap();
+    let p = s
+        .create_producer(key("a"), Default::default())
+        .await
+        .unwrap();
     for bad in ["two\nlines", "ends in cr\r", "\n"] {
         match p.send(bad) {
             Err(StreamErr::Backend(e @ StdioErr::InvalidPayload(_))) => {
@@ -241,11 +264,17 @@ async fn a_closed_output_makes_send_and_flush_fail_without_panic() {
     let mut o = StdioConnectOptions::default();
     o.set_no_input().set_output(ClosesAfter(1));
     let s = connect(o).await;
-    let p = s.create_producer(key("a"), Default::default()).await.unwrap();
+    let p = s
+        .create_producer(key("a"), Default::default())
+        .await
+        .unwrap();
     p.send("first").unwrap().await.unwrap();
     // the next write fails: its receipt says so, and so does every later send and flush
     let receipt = p.send("second").unwrap().await;
-    assert!(matches!(receipt, Err(StreamErr::Backend(StdioErr::OutputClosed(_)))), "{receipt:?}");
+    assert!(
+        matches!(receipt, Err(StreamErr::Backend(StdioErr::OutputClosed(_)))),
+        "{receipt:?}"
+    );
     let later = p.send("third");
     match later {
         Err(StreamErr::Backend(e @ StdioErr::OutputClosed(_))) => {
@@ -253,7 +282,10 @@ async fn a_closed_output_makes_send_and_flush_fail_without_panic() {
         }
         other => panic!("expected OutputClosed, got {:?}", other.err()),
     }
-    assert!(matches!(p.flush().await, Err(StreamErr::Backend(StdioErr::OutputClosed(_)))));
+    assert!(matches!(
+        p.flush().await,
+        Err(StreamErr::Backend(StdioErr::OutputClosed(_)))
+    ));
     assert!(s.disconnect().await.is_err());
 }
 
@@ -267,7 +299,10 @@ async fn round_robin(members: usize) {
     }
     let got = futures::future::join_all(group.iter().map(drain)).await;
     for (k, messages) in got.iter().enumerate() {
-        let want: Vec<String> = (0..n).filter(|i| i % members == k).map(|i| i.to_string()).collect();
+        let want: Vec<String> = (0..n)
+            .filter(|i| i % members == k)
+            .map(|i| i.to_string())
+            .collect();
         let payloads: Vec<String> = messages.iter().map(|m| m.1.clone()).collect();
         assert_eq!(payloads, want, "member {k} of {members}");
     }
@@ -319,7 +354,8 @@ struct Endless {
 impl Read for Endless {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.pending.len() < buf.len() {
-            self.pending.extend_from_slice(format!("[s] line {:>90}\n", self.n).as_bytes());
+            self.pending
+                .extend_from_slice(format!("[s] line {:>90}\n", self.n).as_bytes());
             self.n += 1;
         }
         let n = buf.len();
@@ -334,9 +370,13 @@ impl Read for Endless {
 async fn a_slow_consumer_slows_the_reader() {
     let read = Arc::new(AtomicUsize::new(0));
     let mut o = StdioConnectOptions::default();
-    o.set_input(Endless { read: read.clone(), n: 0, pending: Vec::new() })
-        .set_no_output()
-        .set_buffer_size(64);
+    o.set_input(Endless {
+        read: read.clone(),
+        n: 0,
+        pending: Vec::new(),
+    })
+    .set_no_output()
+    .set_buffer_size(64);
     let s = connect(o).await;
     let c = realtime(&s, &["s"]).await;
     for _ in 0..3 {
@@ -345,7 +385,10 @@ async fn a_slow_consumer_slows_the_reader() {
     }
     // an unbounded reader would have read hundreds of MB by now
     let n = read.load(Ordering::Relaxed);
-    assert!(n < 1 << 20, "the reader ran {n} bytes ahead of a consumer that took 3 messages");
+    assert!(
+        n < 1 << 20,
+        "the reader ran {n} bytes ahead of a consumer that took 3 messages"
+    );
     // and it goes on as the consumer does
     for _ in 0..10_000 {
         c.next().await.unwrap();
@@ -359,7 +402,10 @@ async fn loopback_streams_end_when_streamer_and_producers_are_gone() {
     o.set_loopback(true).set_no_input().set_no_output();
     let s = connect(o).await;
     let c = realtime(&s, &["a"]).await;
-    let p = s.create_producer(key("a"), Default::default()).await.unwrap();
+    let p = s
+        .create_producer(key("a"), Default::default())
+        .await
+        .unwrap();
     p.send("x").unwrap().await.unwrap();
     s.disconnect().await.unwrap();
     p.send("y").unwrap().await.unwrap();
@@ -372,8 +418,7 @@ async fn connect_rejects_other_uris_saying_what_to_use() {
     for uri in ["kafka://localhost:9092", "stdio://somehost"] {
         let err = StdioStreamer::connect(uri.parse().unwrap(), StdioConnectOptions::default())
             .await
-            .err()
-            .expect("connect should fail");
+            .expect_err("connect should fail");
         assert!(matches!(err, StreamErr::Connect(_)), "{err:?}");
         assert!(err.to_string().contains("use stdio://"), "{err}");
     }
@@ -383,9 +428,11 @@ async fn connect_rejects_other_uris_saying_what_to_use() {
 async fn resumable_is_unsupported_with_a_reason() {
     let s = with_input(text("")).await;
     let err = s
-        .create_consumer(&[key("a")], StdioConsumerOptions::new(ConsumerMode::Resumable))
+        .create_consumer(
+            &[key("a")],
+            StdioConsumerOptions::new(ConsumerMode::Resumable),
+        )
         .await
-        .err()
-        .expect("Resumable should fail on stdio");
+        .expect_err("Resumable should fail on stdio");
     assert!(err.to_string().contains("nothing to resume from"), "{err}");
 }

@@ -1,6 +1,8 @@
 //! The conformance suite on stdio: a loopback streamer with no stdin or stdout, so producers'
 //! messages reach consumers in the same process.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail loudly
+
 use sea_streamer_stdio::{StdioConnectOptions, StdioStreamer};
 use sea_streamer_types::{conformance::Harness, conformance_tests, StreamKey, Streamer};
 

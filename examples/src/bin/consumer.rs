@@ -24,7 +24,9 @@ enum Offset {
 }
 
 #[derive(Debug, Parser)]
-#[command(about = "Print each message of a stream as one line: [timestamp | key | seq | shard] payload")]
+#[command(
+    about = "Print each message of a stream as one line: [timestamp | key | seq | shard] payload"
+)]
 struct Args {
     /// What to read, e.g. stdio:///numbers or kafka://localhost:9092/numbers,letters
     #[arg(long)]

@@ -9,12 +9,17 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sea_streamer::{Consumer, ConsumerMode, ConsumerOptions, Message, Payload, Producer, SeaConsumerOptions, StreamUrl, Streamer, StreamExt};
+use sea_streamer::{
+    Consumer, ConsumerMode, ConsumerOptions, Message, Payload, Producer, SeaConsumerOptions,
+    StreamExt, StreamUrl, Streamer,
+};
 use sea_streamer_examples::{connect, run};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Parser)]
-#[command(about = "Add \"square\": n*n to each JSON object {\"n\": ...} from INPUT and send it to OUTPUT")]
+#[command(
+    about = "Add \"square\": n*n to each JSON object {\"n\": ...} from INPUT and send it to OUTPUT"
+)]
 struct Args {
     /// Where to read, e.g. stdio:///numbers
     #[arg(long)]
@@ -44,7 +49,10 @@ fn main() -> ExitCode {
         let input = connect(&args.input).await?;
         let output = connect(&args.output).await?;
         let mut consumer = input
-            .create_consumer(args.input.stream_keys(), SeaConsumerOptions::new(ConsumerMode::RealTime))
+            .create_consumer(
+                args.input.stream_keys(),
+                SeaConsumerOptions::new(ConsumerMode::RealTime),
+            )
             .await?;
         let producer = output
             .create_producer(args.output.stream_key().clone(), Default::default())

@@ -9,11 +9,16 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sea_streamer::{Consumer, ConsumerMode, Message, Producer, SeaConsumerOptions, StreamUrl, Streamer, StreamExt, ConsumerOptions};
+use sea_streamer::{
+    Consumer, ConsumerMode, ConsumerOptions, Message, Producer, SeaConsumerOptions, StreamExt,
+    StreamUrl, Streamer,
+};
 use sea_streamer_examples::{connect, run};
 
 #[derive(Debug, Parser)]
-#[command(about = "Forward every payload from INPUT to OUTPUT unchanged; exit at the end of the input")]
+#[command(
+    about = "Forward every payload from INPUT to OUTPUT unchanged; exit at the end of the input"
+)]
 struct Args {
     /// Where to read, e.g. stdio:///a or kafka://localhost:9092/a,b
     #[arg(long)]
@@ -32,7 +37,10 @@ fn main() -> ExitCode {
         let input = connect(&args.input).await?;
         let output = connect(&args.output).await?;
         let mut consumer = input
-            .create_consumer(args.input.stream_keys(), SeaConsumerOptions::new(ConsumerMode::RealTime))
+            .create_consumer(
+                args.input.stream_keys(),
+                SeaConsumerOptions::new(ConsumerMode::RealTime),
+            )
             .await?;
         let producer = output
             .create_producer(args.output.stream_key().clone(), Default::default())
