@@ -25,6 +25,11 @@ pub fn write_timestamp(out: &mut Vec<u8>, ts: Timestamp) {
     push_digits(out, minute as u32, 2);
     out.push(b':');
     push_digits(out, second as u32, 2);
+    write_fraction(out, nano);
+}
+
+/// Appends `.fraction` with 3, 6 or 9 digits, as many as `nano` needs; nothing for zero.
+pub(crate) fn write_fraction(out: &mut Vec<u8>, nano: u32) {
     if nano != 0 {
         out.push(b'.');
         if nano % 1_000_000 == 0 {
@@ -55,9 +60,14 @@ fn push_digits(out: &mut Vec<u8>, mut v: u32, width: usize) {
 
 /// Appends the header part `[timestamp | stream_key | sequence | shard] ` (with the trailing space).
 pub fn write_header(out: &mut Vec<u8>, header: &MessageHeader) {
-    let mut num = itoa::Buffer::new();
     out.push(b'[');
     write_timestamp(out, header.timestamp());
+    write_header_rest(out, header);
+}
+
+/// Appends ` | stream_key | sequence | shard] `: the header after the timestamp.
+pub(crate) fn write_header_rest(out: &mut Vec<u8>, header: &MessageHeader) {
+    let mut num = itoa::Buffer::new();
     out.extend_from_slice(b" | ");
     out.extend_from_slice(header.stream_key().name().as_bytes());
     out.extend_from_slice(b" | ");
@@ -74,6 +84,50 @@ pub fn write_line(out: &mut Vec<u8>, header: &MessageHeader, payload: &[u8]) {
     write_header(out, header);
     out.extend_from_slice(payload);
     out.push(b'\n');
+}
+
+/// The clock of a writer: the time now, formatted, with the whole second formatted once per second.
+#[derive(Debug, Default)]
+pub(crate) struct Clock {
+    /// unix seconds, the instant at that second, and its text
+    second: Option<(u64, Timestamp, Vec<u8>)>,
+}
+
+impl Clock {
+    /// The time now; appends `[` and the timestamp's text to `out`.
+    pub(crate) fn now_into(&mut self, out: &mut Vec<u8>) -> Timestamp {
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        let Ok(since) = since else {
+            // a clock before 1970: no shortcut
+            let now = Timestamp::now_utc();
+            out.push(b'[');
+            write_timestamp(out, now);
+            return now;
+        };
+        let (secs, nano) = (since.as_secs(), since.subsec_nanos());
+        let cached = matches!(&self.second, Some((s, ..)) if *s == secs);
+        if !cached {
+            let at = i64::try_from(secs)
+                .ok()
+                .and_then(|s| Timestamp::from_unix_timestamp(s).ok());
+            let Some(at) = at else {
+                let now = Timestamp::now_utc();
+                out.push(b'[');
+                write_timestamp(out, now);
+                return now;
+            };
+            let mut text = Vec::with_capacity(19);
+            write_timestamp(&mut text, at);
+            self.second = Some((secs, at, text));
+        }
+        let Some((_, at, text)) = &self.second else {
+            return Timestamp::now_utc();
+        };
+        out.push(b'[');
+        out.extend_from_slice(text);
+        write_fraction(out, nano);
+        at.replace_nanosecond(nano).unwrap_or(*at)
+    }
 }
 
 /// Whether `payload` can be one line: no `\n`, and no `\r` at its end (a reader drops a `\r`

@@ -16,7 +16,7 @@ use sea_streamer_types::{
 };
 
 use crate::{
-    parser::parse_line,
+    parser::{parse_line_cached, TimestampCache},
     queue::{lock, End, Queue},
     sequencer::Sequencer,
     StdioErr,
@@ -48,7 +48,10 @@ struct Router {
     next_id: u64,
     /// in join order
     subs: Vec<Sub>,
-    routes: HashMap<StreamKey, Route>,
+    routes: Vec<(StreamKey, Route)>,
+    route_index: HashMap<StreamKey, usize>,
+    /// the stream routed last and its route (keys are interned: a pointer comparison finds a run)
+    last: Option<(StreamKey, usize)>,
     /// round-robin positions, kept while routes are rebuilt
     cursors: HashMap<(ConsumerGroup, StreamKey), usize>,
     /// inputs still open: the reader, and each loopback streamer
@@ -112,30 +115,61 @@ impl Router {
 
     /// Membership changed: keep the round-robin positions, drop the routes.
     fn invalidate(&mut self) {
-        for (key, route) in self.routes.drain() {
+        self.last = None;
+        self.route_index.clear();
+        for (key, route) in self.routes.drain(..) {
             for g in route.groups {
                 self.cursors.insert((g.group, key.clone()), g.cursor);
             }
         }
     }
 
-    /// Calls `deliver(sub index, message)` for each consumer that gets `message`.
-    fn route(&mut self, message: SharedMessage, mut deliver: impl FnMut(&Sub, SharedMessage)) {
+    /// Calls `deliver(index of the consumer in join order, its queue, message)` for each consumer
+    /// that gets `message`.
+    fn route(
+        &mut self,
+        message: SharedMessage,
+        mut deliver: impl FnMut(usize, &Arc<Queue>, SharedMessage),
+    ) {
         let key = message.header().stream_key();
-        if !self.routes.contains_key(key) {
-            let route = self.build_route(key);
-            self.routes.insert(key.clone(), route);
-        }
-        let Some(route) = self.routes.get_mut(key) else {
-            return;
+        let index = match &self.last {
+            Some((last, index)) if last.ptr_eq(key) => *index,
+            _ => {
+                let index = match self.route_index.get(key) {
+                    Some(&index) => index,
+                    None => {
+                        let route = self.build_route(key);
+                        self.routes.push((key.clone(), route));
+                        self.route_index.insert(key.clone(), self.routes.len() - 1);
+                        self.routes.len() - 1
+                    }
+                };
+                self.last = Some((key.clone(), index));
+                index
+            }
         };
+        let route = &mut self.routes[index].1;
+        let targets = route.all.len() + route.groups.len();
+        let mut message = Some(message);
+        let mut give = |i: usize, n: &mut usize| {
+            *n += 1;
+            let m = if *n == targets {
+                message.take()
+            } else {
+                message.clone()
+            };
+            if let Some(m) = m {
+                deliver(i, &self.subs[i].queue, m);
+            }
+        };
+        let mut n = 0;
         for &i in &route.all {
-            deliver(&self.subs[i], message.clone());
+            give(i, &mut n);
         }
         for g in &mut route.groups {
             let i = g.members[g.cursor % g.members.len()];
             g.cursor = g.cursor.wrapping_add(1);
-            deliver(&self.subs[i], message.clone());
+            give(i, &mut n);
         }
     }
 
@@ -261,29 +295,32 @@ impl Hub {
         if r.end.is_some() {
             return;
         }
-        r.route(message, |sub, m| {
-            sub.queue.push_nowait(m);
+        r.route(message, |_, queue, m| {
+            queue.push_nowait(m);
         });
     }
 
     /// Delivers a batch from the reader, waiting on full queues.
     fn dispatch(&self, batch: &mut Vec<SharedMessage>) {
-        let mut outboxes: Vec<(Arc<Queue>, Vec<SharedMessage>)> = Vec::new();
+        let mut outboxes: Vec<(Option<Arc<Queue>>, Vec<SharedMessage>)> = Vec::new();
         {
             let mut r = lock(&self.router);
-            let mut index: HashMap<u64, usize> = HashMap::new();
+            outboxes.resize_with(r.subs.len(), || (None, Vec::new()));
             for message in batch.drain(..) {
-                r.route(message, |sub, m| {
-                    let slot = *index.entry(sub.id).or_insert_with(|| {
-                        outboxes.push((sub.queue.clone(), Vec::new()));
-                        outboxes.len() - 1
-                    });
-                    outboxes[slot].1.push(m);
+                r.route(message, |i, queue, m| {
+                    let (q, messages) = &mut outboxes[i];
+                    if q.is_none() {
+                        *q = Some(queue.clone());
+                        messages.reserve(batch_hint(i));
+                    }
+                    messages.push(m);
                 });
             }
         }
         for (queue, mut messages) in outboxes {
-            queue.push_blocking(&mut messages);
+            if let Some(queue) = queue {
+                queue.push_blocking(&mut messages);
+            }
         }
     }
 
@@ -311,6 +348,10 @@ impl Hub {
             }
         }
     }
+}
+
+fn batch_hint(_: usize) -> usize {
+    READ_CHUNK / 128
 }
 
 /// Splits the input into lines, each a `Bytes` that shares the read buffer (no copy per line).
@@ -363,6 +404,7 @@ impl LineReader {
 #[derive(Debug, Default)]
 struct LineParser {
     sequencer: Sequencer,
+    timestamps: TimestampCache,
     line_no: u64,
     malformed: u64,
 }
@@ -377,7 +419,7 @@ impl LineParser {
                 end -= 1;
             }
         }
-        let parsed = parse_line(&line[..end]);
+        let parsed = parse_line_cached(&line[..end], &mut self.timestamps);
         if let Some(why) = parsed.malformed {
             self.warn(why);
         }

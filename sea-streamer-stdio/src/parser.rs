@@ -47,13 +47,18 @@ impl ParsedLine<'_> {
 /// Never fails: a line without a header, or with one that does not parse, is all payload (and
 /// [`ParsedLine::malformed`] says why for the latter).
 pub fn parse_line(line: &[u8]) -> ParsedLine<'_> {
+    parse_line_cached(line, &mut TimestampCache::default())
+}
+
+/// [`parse_line`], reusing the whole second of the last timestamp parsed.
+pub fn parse_line_cached<'a>(line: &'a [u8], cache: &mut TimestampCache) -> ParsedLine<'a> {
     if line.first() != Some(&b'[') {
         return ParsedLine::raw(None);
     }
     let Some(end) = memchr::memchr(b']', line) else {
         return ParsedLine::raw(Some("it starts with `[` but has no `]`"));
     };
-    match parse_header(&line[1..end]) {
+    match parse_header(&line[1..end], cache) {
         Ok(header) => {
             let mut payload_start = end + 1;
             if line.get(payload_start) == Some(&b' ') {
@@ -69,25 +74,33 @@ pub fn parse_line(line: &[u8]) -> ParsedLine<'_> {
     }
 }
 
-fn parse_header(inner: &[u8]) -> Result<LineHeader<'_>, &'static str> {
-    // the header is all ASCII; anything else is not a header
-    let inner = std::str::from_utf8(inner).map_err(|_| "its header is not ASCII")?;
-    let mut parts = inner.split('|').map(|p| p.trim_matches(' '));
+fn parse_header<'a>(
+    inner: &'a [u8],
+    cache: &mut TimestampCache,
+) -> Result<LineHeader<'a>, &'static str> {
+    let mut parts = inner.split(|&b| b == b'|').map(trim_spaces);
     let mut header = LineHeader::default();
     let first = parts.next().unwrap_or_default();
     let mut key = Some(first);
-    if let Some(ts) = parse_timestamp(first) {
+    if let Some(ts) = cache.parse(first) {
         header.timestamp = Some(ts);
         key = parts.next();
-    } else if first.starts_with(|c: char| c.is_ascii_digit()) && first.contains(':') {
+    } else if first.first().is_some_and(u8::is_ascii_digit) && first.contains(&b':') {
         return Err("its timestamp does not parse (expected YYYY-MM-DDTHH:MM:SS[.fraction])");
     }
     if let Some(key) = key {
-        if key.is_empty() || key.len() > MAX_STREAM_KEY_LEN || !key.chars().all(is_stream_key_char)
-        {
-            return Err("its stream key is invalid (use 1-249 of [A-Za-z0-9._-])");
+        let valid = !key.is_empty()
+            && key.len() <= MAX_STREAM_KEY_LEN
+            && key.iter().all(|&b| KEY_CHARS[usize::from(b)]);
+        if !valid {
+            return Err(if key.is_ascii() {
+                "its stream key is invalid (use 1-249 of [A-Za-z0-9._-])"
+            } else {
+                "its header is not ASCII"
+            });
         }
-        header.stream_key = Some(key);
+        // checked above: ASCII only
+        header.stream_key = std::str::from_utf8(key).ok();
     }
     if let Some(seq) = parts.next() {
         header.sequence = Some(parse_u64(seq).ok_or("its sequence is not a whole number")?);
@@ -101,11 +114,38 @@ fn parse_header(inner: &[u8]) -> Result<LineHeader<'_>, &'static str> {
     Ok(header)
 }
 
-fn parse_u64(s: &str) -> Option<u64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+/// Which bytes may appear in a stream key.
+static KEY_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_stream_key_char(b as u8 as char);
+        b += 1;
+    }
+    table
+};
+
+fn trim_spaces(mut s: &[u8]) -> &[u8] {
+    while let [b' ', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' '] = s {
+        s = rest;
+    }
+    s
+}
+
+fn parse_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 {
         return None;
     }
-    s.parse().ok()
+    s.iter().try_fold(0u64, |acc, &b| {
+        if b.is_ascii_digit() {
+            acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+        } else {
+            None
+        }
+    })
 }
 
 fn digits(s: &[u8]) -> Option<u32> {
@@ -117,11 +157,44 @@ fn digits(s: &[u8]) -> Option<u32> {
     })
 }
 
-/// Parses `YYYY-MM-DDTHH:MM:SS[.fraction]` (UTC; a trailing `Z` is allowed). The fraction has 1 to 9
-/// digits.
-pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
-    let s = s.strip_suffix('Z').unwrap_or(s).as_bytes();
-    if s.len() < 19
+/// Remembers the last whole second parsed, so that a run of timestamps in one second costs a
+/// 19-byte comparison and the fraction, not a calendar computation each.
+#[derive(Debug, Default)]
+pub struct TimestampCache {
+    last: Option<([u8; 19], PrimitiveDateTime)>,
+}
+
+impl TimestampCache {
+    /// As [`parse_timestamp`].
+    pub fn parse(&mut self, s: &[u8]) -> Option<Timestamp> {
+        let s = s.strip_suffix(b"Z").unwrap_or(s);
+        if s.len() < 19 {
+            return None;
+        }
+        let (whole, frac) = s.split_at(19);
+        let nano = match frac {
+            [] => 0,
+            [b'.', frac @ ..] if (1..=9).contains(&frac.len()) => {
+                digits(frac)? * 10u32.pow(9 - frac.len() as u32)
+            }
+            _ => return None,
+        };
+        let base = match &self.last {
+            Some((text, base)) if text[..] == *whole => *base,
+            _ => {
+                let base = parse_whole_second(whole)?;
+                let mut text = [0u8; 19];
+                text.copy_from_slice(whole);
+                self.last = Some((text, base));
+                base
+            }
+        };
+        Some(base.replace_nanosecond(nano).ok()?.assume_utc())
+    }
+}
+
+fn parse_whole_second(s: &[u8]) -> Option<PrimitiveDateTime> {
+    if s.len() != 19
         || s[4] != b'-'
         || s[7] != b'-'
         || s[10] != b'T'
@@ -136,16 +209,15 @@ pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
     let hour = u8::try_from(digits(&s[11..13])?).ok()?;
     let minute = u8::try_from(digits(&s[14..16])?).ok()?;
     let second = u8::try_from(digits(&s[17..19])?).ok()?;
-    let nano = match &s[19..] {
-        [] => 0,
-        [b'.', frac @ ..] if (1..=9).contains(&frac.len()) => {
-            digits(frac)? * 10u32.pow(9 - frac.len() as u32)
-        }
-        _ => return None,
-    };
     let date = Date::from_calendar_date(i32::try_from(year).ok()?, month, day).ok()?;
-    let time = Time::from_hms_nano(hour, minute, second, nano).ok()?;
-    Some(PrimitiveDateTime::new(date, time).assume_utc())
+    let time = Time::from_hms(hour, minute, second).ok()?;
+    Some(PrimitiveDateTime::new(date, time))
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fraction]` (UTC; a trailing `Z` is allowed). The fraction has 1 to 9
+/// digits.
+pub fn parse_timestamp(s: &str) -> Option<Timestamp> {
+    TimestampCache::default().parse(s.as_bytes())
 }
 
 #[cfg(test)]

@@ -7,10 +7,13 @@ use sea_streamer_types::{SeqNo, StreamKey};
 
 /// Counters per stream and shard. An explicit sequence moves the counter: the next implicit one
 /// is that sequence plus one. Stream keys are interned, so every message of a stream shares one
-/// `StreamKey` allocation.
+/// `StreamKey` allocation. The last stream used is looked up without hashing (runs of one stream
+/// are the common case).
 #[derive(Debug, Default)]
 pub(crate) struct Sequencer {
-    streams: HashMap<Box<str>, StreamState>,
+    index: HashMap<Box<str>, usize>,
+    streams: Vec<StreamState>,
+    last: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -22,6 +25,7 @@ struct StreamState {
 
 impl Sequencer {
     /// The stream key for `key` (already validated) and the sequence for the message.
+    /// `make_key` makes the key the first time; `None` from it gives `None`.
     pub(crate) fn assign(
         &mut self,
         key: &str,
@@ -29,22 +33,32 @@ impl Sequencer {
         shard: u64,
         explicit: Option<SeqNo>,
     ) -> Option<(StreamKey, SeqNo)> {
-        let state = match self.streams.get_mut(key) {
-            Some(state) => state,
-            None => {
-                let stream_key = make_key()?;
-                self.streams.entry(key.into()).or_insert(StreamState {
-                    key: stream_key,
-                    next: Vec::new(),
-                })
+        let i = match self.last {
+            Some(i) if self.streams[i].key.name() == key => i,
+            _ => {
+                let i = match self.index.get(key) {
+                    Some(&i) => i,
+                    None => {
+                        self.streams.push(StreamState {
+                            key: make_key()?,
+                            next: Vec::new(),
+                        });
+                        let i = self.streams.len() - 1;
+                        self.index.insert(key.into(), i);
+                        i
+                    }
+                };
+                self.last = Some(i);
+                i
             }
         };
-        let counter = match state.next.iter_mut().find(|(s, _)| *s == shard) {
-            Some((_, next)) => next,
+        let state = &mut self.streams[i];
+        let counter = match state.next.iter().position(|(s, _)| *s == shard) {
+            Some(j) => &mut state.next[j].1,
             None => {
                 state.next.push((shard, 0));
-                let last = state.next.len() - 1;
-                &mut state.next[last].1
+                let j = state.next.len() - 1;
+                &mut state.next[j].1
             }
         };
         let seq = explicit.unwrap_or(*counter);
@@ -74,9 +88,13 @@ mod tests {
                 .1,
             0
         );
+        assert_eq!(s.assign("a", mk, 0, None).unwrap().1, 5);
+        assert_eq!(s.assign("b", || None, 0, None).unwrap().1, 1);
         // keys are interned
         let (k1, _) = s.assign("a", mk, 0, None).unwrap();
         let (k2, _) = s.assign("a", mk, 0, None).unwrap();
         assert!(k1.ptr_eq(&k2));
+        // a key that cannot be made is not counted
+        assert_eq!(s.assign("c", || None, 0, None), None);
     }
 }

@@ -1,19 +1,22 @@
 //! The output side: one writer thread per output (stdout has one for the whole process).
 //!
 //! Producers append formatted lines to a shared buffer; the thread takes the whole buffer and
-//! writes it at once, so lines go out in batches under load and right away when idle. Each batch
-//! has a number; a receipt or a flush waits until its batch is written.
+//! writes it at once. Woken by the first line, the thread lingers up to [`LINGER`] (or until
+//! [`LINGER_BYTES`] are buffered) so that lines go out in batches, not one wake-up each; a flush or
+//! an awaited receipt cuts the linger short. Each batch has a number; a receipt or a flush waits
+//! until its batch is written.
 
 use std::{
     io::{self, Write},
     sync::{Arc, Condvar, Mutex, OnceLock, PoisonError},
     task::{Context, Poll, Waker},
+    time::{Duration, Instant},
 };
 
-use sea_streamer_types::{MessageHeader, ShardId, StreamKey, Timestamp};
+use sea_streamer_types::{MessageHeader, ShardId, StreamKey};
 
 use crate::{
-    format::{check_payload, write_line},
+    format::{check_payload, write_header_rest, Clock},
     queue::lock,
     sequencer::Sequencer,
     StdioErr,
@@ -21,6 +24,10 @@ use crate::{
 
 /// A sender waits (like `println!` on a full pipe) while this much is buffered.
 const HIGH_WATER: usize = 1 << 20;
+/// The longest a line waits for company before it is written (as librdkafka's `linger.ms`).
+pub(crate) const LINGER: Duration = Duration::from_millis(1);
+/// A batch this big is written without lingering.
+const LINGER_BYTES: usize = 64 * 1024;
 
 #[derive(Debug)]
 pub(crate) struct Writer {
@@ -34,6 +41,7 @@ pub(crate) struct Writer {
 struct State {
     buf: Vec<u8>,
     sequencer: Sequencer,
+    clock: Clock,
     /// the number of the batch `buf` will become
     filling: u64,
     /// every batch up to this one is done
@@ -42,6 +50,10 @@ struct State {
     failed_from: Option<u64>,
     error: Option<Arc<io::Error>>,
     writer_idle: bool,
+    /// the thread waits for more lines before writing
+    lingering: bool,
+    /// someone waits for the buffer: write it now
+    urgent: bool,
     senders_waiting: bool,
     blocking_waiters: usize,
     waiters: Vec<(u64, Waker)>,
@@ -55,11 +67,14 @@ impl Writer {
             state: Mutex::new(State {
                 buf: Vec::new(),
                 sequencer: Sequencer::default(),
+                clock: Clock::default(),
                 filling: 1,
                 written: 0,
                 failed_from: None,
                 error: None,
                 writer_idle: false,
+                lingering: false,
+                urgent: false,
                 senders_waiting: false,
                 blocking_waiters: 0,
                 waiters: Vec::new(),
@@ -119,10 +134,21 @@ impl Writer {
             .sequencer
             .assign(stream.name(), || Some(stream.clone()), 0, None)
             .unwrap_or_else(|| (stream.clone(), 0));
-        let header = MessageHeader::new(stream_key, ShardId::ZERO, seq, Timestamp::now_utc());
-        write_line(&mut s.buf, &header, payload);
+        let st = &mut *s;
+        let timestamp = st.clock.now_into(&mut st.buf);
+        let header = MessageHeader::new(stream_key, ShardId::ZERO, seq, timestamp);
+        write_header_rest(&mut st.buf, &header);
+        st.buf.extend_from_slice(payload);
+        st.buf.push(b'\n');
         let batch = s.filling;
-        let wake = std::mem::take(&mut s.writer_idle);
+        let wake = if std::mem::take(&mut s.writer_idle) {
+            true
+        } else if s.lingering && !s.urgent && s.buf.len() >= LINGER_BYTES {
+            s.urgent = true; // wake it once
+            true
+        } else {
+            false
+        };
         drop(s);
         if wake {
             self.has_data.notify_one();
@@ -150,12 +176,21 @@ impl Writer {
         }
     }
 
+    /// Someone waits for `batch`: if it is the buffer the thread lingers over, write it now.
+    fn hurry(&self, s: &mut State, batch: u64) {
+        if batch >= s.filling && s.lingering && !s.urgent {
+            s.urgent = true;
+            self.has_data.notify_one();
+        }
+    }
+
     /// Whether `batch` has been written.
     pub(crate) fn poll_written(&self, batch: u64, cx: &Context<'_>) -> Poll<Result<(), StdioErr>> {
         let mut s = lock(&self.state);
         if let Some(outcome) = Self::outcome(&s, batch) {
             return Poll::Ready(outcome);
         }
+        self.hurry(&mut s, batch);
         if !s
             .waiters
             .iter()
@@ -207,6 +242,20 @@ impl Writer {
                         .unwrap_or_else(PoisonError::into_inner);
                 }
                 s.writer_idle = false;
+                let deadline = Instant::now() + LINGER;
+                while s.buf.len() < LINGER_BYTES && !s.urgent && !s.shutdown && !s.senders_waiting {
+                    let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                        break;
+                    };
+                    s.lingering = true;
+                    s = self
+                        .has_data
+                        .wait_timeout(s, left)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0;
+                }
+                s.lingering = false;
+                s.urgent = false;
                 std::mem::swap(&mut s.buf, &mut spare);
                 let batch = s.filling;
                 s.filling += 1;

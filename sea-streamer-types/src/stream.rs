@@ -80,7 +80,7 @@ pub fn validate_stream_key(key: &str) -> Result<(), StreamKeyErr> {
 
 /// Whether `c` may appear in a stream key.
 #[inline]
-pub fn is_stream_key_char(c: char) -> bool {
+pub const fn is_stream_key_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
 }
 

@@ -436,3 +436,23 @@ async fn resumable_is_unsupported_with_a_reason() {
         .expect_err("Resumable should fail on stdio");
     assert!(err.to_string().contains("nothing to resume from"), "{err}");
 }
+
+#[tokio::test]
+async fn a_lone_line_is_written_without_flush_or_await() {
+    let out = SharedBuf::default();
+    let mut o = StdioConnectOptions::default();
+    o.set_no_input().set_output(out.clone());
+    let s = connect(o).await;
+    let p = s
+        .create_producer(key("a"), Default::default())
+        .await
+        .unwrap();
+    let _receipt = p.send("alone").unwrap(); // neither awaited nor flushed
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !out.text().ends_with("| a | 0 | 0] alone\n") {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    })
+    .await
+    .expect("the writer kept a lone line back");
+}
