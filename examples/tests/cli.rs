@@ -55,7 +55,7 @@ fn lines(text: &str) -> Vec<(String, u64, String)> {
             assert!(p.header.timestamp.is_some(), "{l}");
             assert_eq!(p.header.shard, Some(0), "{l}");
             (
-                p.header.stream_key.unwrap().to_owned(),
+                p.header.stream_key.unwrap().as_str().to_owned(),
                 p.header.sequence.unwrap(),
                 l[p.payload_start..].to_owned(),
             )

@@ -30,17 +30,36 @@ pub fn write_timestamp(out: &mut Vec<u8>, ts: Timestamp) {
 
 /// Appends `.fraction` with 3, 6 or 9 digits, as many as `nano` needs; nothing for zero.
 pub(crate) fn write_fraction(out: &mut Vec<u8>, nano: u32) {
-    if nano != 0 {
-        out.push(b'.');
-        if nano % 1_000_000 == 0 {
-            push_digits(out, nano / 1_000_000, 3);
-        } else if nano % 1_000 == 0 {
-            push_digits(out, nano / 1_000, 6);
-        } else {
-            push_digits(out, nano, 9);
-        }
+    if nano == 0 {
+        return;
+    }
+    let groups = [nano / 1_000_000, nano / 1_000 % 1_000, nano % 1_000];
+    let used = if nano % 1_000_000 == 0 {
+        1
+    } else if nano % 1_000 == 0 {
+        2
+    } else {
+        3
+    };
+    out.push(b'.');
+    for &g in &groups[..used] {
+        let i = g as usize * 3;
+        out.extend_from_slice(&THREE_DIGITS[i..i + 3]);
     }
 }
+
+/// "000001002...999": three digits for each number below 1000.
+static THREE_DIGITS: [u8; 3000] = {
+    let mut table = [0u8; 3000];
+    let mut n = 0;
+    while n < 1000 {
+        table[n * 3] = b'0' + (n / 100) as u8;
+        table[n * 3 + 1] = b'0' + (n / 10 % 10) as u8;
+        table[n * 3 + 2] = b'0' + (n % 10) as u8;
+        n += 1;
+    }
+    table
+};
 
 /// The timestamp as text, as [`write_timestamp`] writes it.
 pub fn format_timestamp(ts: Timestamp) -> String {

@@ -306,12 +306,13 @@ impl Hub {
         {
             let mut r = lock(&self.router);
             outboxes.resize_with(r.subs.len(), || (None, Vec::new()));
+            let hint = batch.len();
             for message in batch.drain(..) {
                 r.route(message, |i, queue, m| {
                     let (q, messages) = &mut outboxes[i];
                     if q.is_none() {
                         *q = Some(queue.clone());
-                        messages.reserve(batch_hint(i));
+                        messages.reserve(hint);
                     }
                     messages.push(m);
                 });
@@ -338,6 +339,7 @@ impl Hub {
                     return End::Error(StdioErr::Input(Arc::new(e)));
                 }
             };
+            parser.sequencer.new_generation();
             batch.extend(raw.drain(..).map(|line| parser.parse(line)));
             if !batch.is_empty() {
                 self.dispatch(&mut batch);
@@ -348,10 +350,6 @@ impl Hub {
             }
         }
     }
-}
-
-fn batch_hint(_: usize) -> usize {
-    READ_CHUNK / 128
 }
 
 /// Splits the input into lines, each a `Bytes` that shares the read buffer (no copy per line).
@@ -383,10 +381,15 @@ impl LineReader {
             }
         };
         self.buf.truncate(len + n);
-        while let Some(pos) = memchr::memchr(b'\n', &self.buf[self.scanned..]) {
-            let line = self.buf.split_to(self.scanned + pos + 1).freeze();
-            self.scanned = 0;
-            out.push(line);
+        // every line end of this read in one pass, then split them off
+        let mut taken = 0;
+        let ends: Vec<usize> = memchr::memchr_iter(b'\n', &self.buf[self.scanned..])
+            .map(|i| i + self.scanned)
+            .collect();
+        out.reserve(ends.len());
+        for end in ends {
+            out.push(self.buf.split_to(end + 1 - taken).freeze());
+            taken = end + 1;
         }
         self.scanned = self.buf.len();
         if n == 0 {
@@ -424,11 +427,16 @@ impl LineParser {
             self.warn(why);
         }
         let h = parsed.header;
-        let key = h.stream_key.unwrap_or(BROADCAST);
+        let key = h.stream_key.map_or(BROADCAST.as_bytes(), |k| k.as_bytes());
         let shard = h.shard.unwrap_or(0);
         let (stream_key, seq) = self
             .sequencer
-            .assign(key, || StreamKey::new(key).ok(), shard, h.sequence)
+            .assign(
+                key,
+                || StreamKey::new(h.stream_key.map_or(BROADCAST, |k| k.as_str())).ok(),
+                shard,
+                h.sequence,
+            )
             .unwrap_or_else(|| (StreamKey::broadcast(), 0));
         let timestamp = h.timestamp.unwrap_or_else(Timestamp::now_utc);
         let header = MessageHeader::new(stream_key, ShardId::new(shard), seq, timestamp);

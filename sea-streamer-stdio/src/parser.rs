@@ -14,11 +14,34 @@ pub struct LineHeader<'a> {
     /// The timestamp, if given.
     pub timestamp: Option<Timestamp>,
     /// The stream key, if given (already checked to be a valid key).
-    pub stream_key: Option<&'a str>,
+    pub stream_key: Option<AsciiKey<'a>>,
     /// The sequence number, if given.
     pub sequence: Option<SeqNo>,
     /// The shard, if given.
     pub shard: Option<u64>,
+}
+
+/// A stream key as found on a line, checked to be 1-249 of `[A-Za-z0-9._-]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AsciiKey<'a>(&'a [u8]);
+
+impl<'a> AsciiKey<'a> {
+    /// The key's bytes.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.0
+    }
+
+    /// The key as text.
+    pub fn as_str(&self) -> &'a str {
+        // the bytes were checked to be ASCII
+        std::str::from_utf8(self.0).unwrap_or_default()
+    }
+}
+
+impl PartialEq<&str> for AsciiKey<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == other.as_bytes()
+    }
 }
 
 /// A parsed line.
@@ -52,6 +75,9 @@ pub fn parse_line(line: &[u8]) -> ParsedLine<'_> {
 
 /// [`parse_line`], reusing the whole second of the last timestamp parsed.
 pub fn parse_line_cached<'a>(line: &'a [u8], cache: &mut TimestampCache) -> ParsedLine<'a> {
+    if let Some(parsed) = parse_canonical(line, cache) {
+        return parsed;
+    }
     if line.first() != Some(&b'[') {
         return ParsedLine::raw(None);
     }
@@ -78,15 +104,24 @@ fn parse_header<'a>(
     inner: &'a [u8],
     cache: &mut TimestampCache,
 ) -> Result<LineHeader<'a>, &'static str> {
-    let mut parts = inner.split(|&b| b == b'|').map(trim_spaces);
+    let inner = trim_spaces(inner);
     let mut header = LineHeader::default();
-    let first = parts.next().unwrap_or_default();
-    let mut key = Some(first);
-    if let Some(ts) = cache.parse(first) {
-        header.timestamp = Some(ts);
-        key = parts.next();
-    } else if first.first().is_some_and(u8::is_ascii_digit) && first.contains(&b':') {
-        return Err("its timestamp does not parse (expected YYYY-MM-DDTHH:MM:SS[.fraction])");
+    // a timestamp has a fixed shape: parse it in place rather than scan it for `|`
+    let rest = match timestamp_prefix(inner, cache)? {
+        Some((ts, rest)) => {
+            header.timestamp = Some(ts);
+            rest
+        }
+        None => Some(inner),
+    };
+    let mut parts = Parts(rest).map(trim_spaces);
+    let key = parts.next();
+    if header.timestamp.is_none() {
+        if let Some(first) = key {
+            if first.first().is_some_and(u8::is_ascii_digit) && first.contains(&b':') {
+                return Err(TIMESTAMP_ERR);
+            }
+        }
     }
     if let Some(key) = key {
         let valid = !key.is_empty()
@@ -99,8 +134,7 @@ fn parse_header<'a>(
                 "its header is not ASCII"
             });
         }
-        // checked above: ASCII only
-        header.stream_key = std::str::from_utf8(key).ok();
+        header.stream_key = Some(AsciiKey(key));
     }
     if let Some(seq) = parts.next() {
         header.sequence = Some(parse_u64(seq).ok_or("its sequence is not a whole number")?);
@@ -112,6 +146,122 @@ fn parse_header<'a>(
         return Err("its header has more than 4 parts (timestamp | stream_key | sequence | shard)");
     }
     Ok(header)
+}
+
+/// The form this crate writes, `[ts | key | seq | shard] payload`, in one pass; `None` for any
+/// other form (the general parser then decides).
+fn parse_canonical<'a>(line: &'a [u8], cache: &mut TimestampCache) -> Option<ParsedLine<'a>> {
+    if line.len() < 21 || line[0] != b'[' {
+        return None;
+    }
+    let mut end = 20;
+    if line.get(end) == Some(&b'.') {
+        end += 1;
+        while line.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+    }
+    let timestamp = cache.parse(&line[1..end])?;
+    let rest = line[end..].strip_prefix(b" | ")?;
+    let key_len = rest.iter().position(|&b| !KEY_CHARS[usize::from(b)])?;
+    if key_len == 0 || key_len > MAX_STREAM_KEY_LEN {
+        return None;
+    }
+    let (key, rest) = rest.split_at(key_len);
+    let rest = rest.strip_prefix(b" | ")?;
+    let (sequence, rest) = leading_u64(rest)?;
+    let rest = rest.strip_prefix(b" | ")?;
+    let (shard, rest) = leading_u64(rest)?;
+    let rest = rest.strip_prefix(b"]")?;
+    let payload_start = line.len() - rest.len() + usize::from(rest.first() == Some(&b' '));
+    Some(ParsedLine {
+        header: LineHeader {
+            timestamp: Some(timestamp),
+            stream_key: Some(AsciiKey(key)),
+            sequence: Some(sequence),
+            shard: Some(shard),
+        },
+        payload_start,
+        malformed: None,
+    })
+}
+
+/// A whole number at the start of `s`, and what follows it.
+fn leading_u64(s: &[u8]) -> Option<(u64, &[u8])> {
+    let mut value: u64 = 0;
+    let mut n = 0;
+    while let Some(&b) = s.get(n) {
+        let d = b.wrapping_sub(b'0');
+        if d >= 10 {
+            break;
+        }
+        value = value.checked_mul(10)?.checked_add(u64::from(d))?;
+        n += 1;
+    }
+    (n > 0).then(|| (value, &s[n..]))
+}
+
+const TIMESTAMP_ERR: &str =
+    "its timestamp does not parse (expected YYYY-MM-DDTHH:MM:SS[.fraction])";
+
+/// A timestamp, and the header after its `|` (`None` if nothing follows).
+type TimestampAndRest<'a> = (Timestamp, Option<&'a [u8]>);
+
+/// A header that starts like a timestamp (`dddd-dd-ddT`): the timestamp and what follows its `|`
+/// (`None` if nothing does).
+fn timestamp_prefix<'a>(
+    inner: &'a [u8],
+    cache: &mut TimestampCache,
+) -> Result<Option<TimestampAndRest<'a>>, &'static str> {
+    let shaped = inner.len() >= 19
+        && inner[4] == b'-'
+        && inner[7] == b'-'
+        && inner[10] == b'T'
+        && inner[..4].iter().all(u8::is_ascii_digit);
+    if !shaped {
+        return Ok(None);
+    }
+    let mut end = 19;
+    if inner.get(end) == Some(&b'.') {
+        end += 1;
+        while inner.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+    }
+    if inner.get(end) == Some(&b'Z') {
+        end += 1;
+    }
+    let ts = cache.parse(&inner[..end]).ok_or(TIMESTAMP_ERR)?;
+    let mut after = end;
+    while inner.get(after) == Some(&b' ') {
+        after += 1;
+    }
+    match inner.get(after) {
+        None => Ok(Some((ts, None))),
+        Some(b'|') => Ok(Some((ts, Some(&inner[after + 1..])))),
+        Some(_) => Err(TIMESTAMP_ERR),
+    }
+}
+
+/// The `|`-separated parts of a header (found with SIMD `memchr`: headers are short, but a
+/// byte-by-byte split over the timestamp was the parser's hottest loop).
+struct Parts<'a>(Option<&'a [u8]>);
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.0?;
+        match memchr::memchr(b'|', rest) {
+            Some(i) => {
+                self.0 = Some(&rest[i + 1..]);
+                Some(&rest[..i])
+            }
+            None => {
+                self.0 = None;
+                Some(rest)
+            }
+        }
+    }
 }
 
 /// Which bytes may appear in a stream key.
@@ -136,16 +286,22 @@ fn trim_spaces(mut s: &[u8]) -> &[u8] {
 }
 
 fn parse_u64(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 {
-        return None;
+    match s.len() {
+        // up to 19 digits cannot overflow
+        1..=19 => s.iter().try_fold(0u64, |acc, &b| {
+            let d = b.wrapping_sub(b'0');
+            (d < 10).then(|| acc * 10 + u64::from(d))
+        }),
+        20 => s.iter().try_fold(0u64, |acc, &b| {
+            let d = b.wrapping_sub(b'0');
+            if d < 10 {
+                acc.checked_mul(10)?.checked_add(u64::from(d))
+            } else {
+                None
+            }
+        }),
+        _ => None,
     }
-    s.iter().try_fold(0u64, |acc, &b| {
-        if b.is_ascii_digit() {
-            acc.checked_mul(10)?.checked_add(u64::from(b - b'0'))
-        } else {
-            None
-        }
-    })
 }
 
 fn digits(s: &[u8]) -> Option<u32> {
@@ -172,6 +328,9 @@ impl TimestampCache {
             return None;
         }
         let (whole, frac) = s.split_at(19);
+        let Ok(whole) = <&[u8; 19]>::try_from(whole) else {
+            return None;
+        };
         let nano = match frac {
             [] => 0,
             [b'.', frac @ ..] if (1..=9).contains(&frac.len()) => {
@@ -180,12 +339,10 @@ impl TimestampCache {
             _ => return None,
         };
         let base = match &self.last {
-            Some((text, base)) if text[..] == *whole => *base,
+            Some((text, base)) if text == whole => *base,
             _ => {
                 let base = parse_whole_second(whole)?;
-                let mut text = [0u8; 19];
-                text.copy_from_slice(whole);
-                self.last = Some((text, base));
+                self.last = Some((*whole, base));
                 base
             }
         };
@@ -240,7 +397,7 @@ mod tests {
             (
                 LineHeader {
                     timestamp: ts,
-                    stream_key: Some("clock"),
+                    stream_key: Some(AsciiKey(b"clock")),
                     sequence: Some(7),
                     shard: Some(2)
                 },
@@ -259,7 +416,7 @@ mod tests {
             (
                 LineHeader {
                     timestamp: ts,
-                    stream_key: Some("k"),
+                    stream_key: Some(AsciiKey(b"k")),
                     ..Default::default()
                 },
                 "x"
@@ -269,7 +426,7 @@ mod tests {
             header("[2026-12-04T16:34:43.25 | k | 3] x").0,
             LineHeader {
                 timestamp: ts,
-                stream_key: Some("k"),
+                stream_key: Some(AsciiKey(b"k")),
                 sequence: Some(3),
                 shard: None
             }
@@ -277,14 +434,14 @@ mod tests {
         assert_eq!(
             header("[k] x").0,
             LineHeader {
-                stream_key: Some("k"),
+                stream_key: Some(AsciiKey(b"k")),
                 ..Default::default()
             }
         );
         assert_eq!(
             header("[k | 9] x").0,
             LineHeader {
-                stream_key: Some("k"),
+                stream_key: Some(AsciiKey(b"k")),
                 sequence: Some(9),
                 ..Default::default()
             }
@@ -292,7 +449,7 @@ mod tests {
         assert_eq!(
             header("[k | 9 | 1] ").0,
             LineHeader {
-                stream_key: Some("k"),
+                stream_key: Some(AsciiKey(b"k")),
                 sequence: Some(9),
                 shard: Some(1),
                 ..Default::default()
@@ -301,6 +458,16 @@ mod tests {
         assert_eq!(header("[k | 9 | 1] ").1, "");
         // a payload may hold brackets and bars
         assert_eq!(header("[k] [a | b]").1, "[a | b]");
+        // spaces around parts are free
+        assert_eq!(
+            header("[ 2026-12-04T16:34:43.25Z|k |3 ] x").0,
+            LineHeader {
+                timestamp: ts,
+                stream_key: Some(AsciiKey(b"k")),
+                sequence: Some(3),
+                shard: None
+            }
+        );
     }
 
     #[test]

@@ -11,36 +11,46 @@ use sea_streamer_types::{SeqNo, StreamKey};
 /// are the common case).
 #[derive(Debug, Default)]
 pub(crate) struct Sequencer {
-    index: HashMap<Box<str>, usize>,
+    index: HashMap<Box<[u8]>, usize>,
     streams: Vec<StreamState>,
     last: Option<usize>,
+    generation: u64,
 }
 
 #[derive(Debug)]
 struct StreamState {
     key: StreamKey,
+    generation: u64,
     /// next sequence per shard; almost always just shard 0
     next: Vec<(u64, SeqNo)>,
 }
 
 impl Sequencer {
+    /// From now on, hand out keys in new allocations. The reader calls this per chunk of input, so
+    /// that its thread and the consumers' threads do not count references on one shared counter
+    /// (a cache line bouncing between cores on every message).
+    pub(crate) fn new_generation(&mut self) {
+        self.generation += 1;
+    }
+
     /// The stream key for `key` (already validated) and the sequence for the message.
     /// `make_key` makes the key the first time; `None` from it gives `None`.
     pub(crate) fn assign(
         &mut self,
-        key: &str,
+        key: &[u8],
         make_key: impl FnOnce() -> Option<StreamKey>,
         shard: u64,
         explicit: Option<SeqNo>,
     ) -> Option<(StreamKey, SeqNo)> {
         let i = match self.last {
-            Some(i) if self.streams[i].key.name() == key => i,
+            Some(i) if self.streams[i].key.name().as_bytes() == key => i,
             _ => {
                 let i = match self.index.get(key) {
                     Some(&i) => i,
                     None => {
                         self.streams.push(StreamState {
                             key: make_key()?,
+                            generation: self.generation,
                             next: Vec::new(),
                         });
                         let i = self.streams.len() - 1;
@@ -53,6 +63,11 @@ impl Sequencer {
             }
         };
         let state = &mut self.streams[i];
+        if state.generation != self.generation {
+            // a fresh allocation: see `new_generation`
+            state.key = StreamKey::new(state.key.name()).unwrap_or_else(|_| state.key.clone());
+            state.generation = self.generation;
+        }
         let counter = match state.next.iter().position(|(s, _)| *s == shard) {
             Some(j) => &mut state.next[j].1,
             None => {
@@ -77,24 +92,24 @@ mod tests {
         let mk = || StreamKey::new("a").ok();
         let seqs: Vec<SeqNo> = [None, None, Some(10), None, Some(3), None]
             .into_iter()
-            .map(|e| s.assign("a", mk, 0, e).unwrap().1)
+            .map(|e| s.assign(b"a", mk, 0, e).unwrap().1)
             .collect();
         assert_eq!(seqs, [0, 1, 10, 11, 3, 4]);
         // shards and streams count apart
-        assert_eq!(s.assign("a", mk, 1, None).unwrap().1, 0);
+        assert_eq!(s.assign(b"a", mk, 1, None).unwrap().1, 0);
         assert_eq!(
-            s.assign("b", || StreamKey::new("b").ok(), 0, None)
+            s.assign(b"b", || StreamKey::new("b").ok(), 0, None)
                 .unwrap()
                 .1,
             0
         );
-        assert_eq!(s.assign("a", mk, 0, None).unwrap().1, 5);
-        assert_eq!(s.assign("b", || None, 0, None).unwrap().1, 1);
+        assert_eq!(s.assign(b"a", mk, 0, None).unwrap().1, 5);
+        assert_eq!(s.assign(b"b", || None, 0, None).unwrap().1, 1);
         // keys are interned
-        let (k1, _) = s.assign("a", mk, 0, None).unwrap();
-        let (k2, _) = s.assign("a", mk, 0, None).unwrap();
+        let (k1, _) = s.assign(b"a", mk, 0, None).unwrap();
+        let (k2, _) = s.assign(b"a", mk, 0, None).unwrap();
         assert!(k1.ptr_eq(&k2));
         // a key that cannot be made is not counted
-        assert_eq!(s.assign("c", || None, 0, None), None);
+        assert_eq!(s.assign(b"c", || None, 0, None), None);
     }
 }

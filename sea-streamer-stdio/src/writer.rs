@@ -132,7 +132,7 @@ impl Writer {
         }
         let (stream_key, seq) = s
             .sequencer
-            .assign(stream.name(), || Some(stream.clone()), 0, None)
+            .assign(stream.name().as_bytes(), || Some(stream.clone()), 0, None)
             .unwrap_or_else(|| (stream.clone(), 0));
         let st = &mut *s;
         let timestamp = st.clock.now_into(&mut st.buf);

@@ -14,11 +14,13 @@ pub struct Payload<'a> {
 
 impl<'a> Payload<'a> {
     /// A payload over `bytes`.
+    #[inline]
     pub fn new(bytes: &'a [u8]) -> Self {
         Self { bytes }
     }
 
     /// The raw bytes.
+    #[inline]
     pub fn as_bytes(&self) -> &'a [u8] {
         self.bytes
     }
@@ -27,16 +29,19 @@ impl<'a> Payload<'a> {
     ///
     /// # Errors
     /// If the bytes are not valid UTF-8.
+    #[inline]
     pub fn as_str(&self) -> Result<&'a str, std::str::Utf8Error> {
         std::str::from_utf8(self.bytes)
     }
 
     /// The length in bytes.
+    #[inline]
     pub fn len(&self) -> usize {
         self.bytes.len()
     }
 
     /// Whether the payload is empty.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }
@@ -68,46 +73,55 @@ pub trait Buffer: Send {
 }
 
 impl Buffer for &str {
+    #[inline]
     fn as_bytes(&self) -> &[u8] {
         str::as_bytes(self)
     }
 }
 impl Buffer for String {
+    #[inline]
     fn as_bytes(&self) -> &[u8] {
         str::as_bytes(self)
     }
 }
 impl Buffer for &String {
+    #[inline]
     fn as_bytes(&self) -> &[u8] {
         str::as_bytes(self)
     }
 }
 impl Buffer for &[u8] {
+    #[inline]
     fn as_bytes(&self) -> &[u8] {
         self
     }
 }
 impl<const N: usize> Buffer for &[u8; N] {
+    #[inline]
     fn as_bytes(&self) -> &[u8] {
         &self[..]
     }
 }
 impl Buffer for Vec<u8> {
+    #[inline]
     fn as_bytes(&self) -> &[u8] {
         self
     }
 }
 impl Buffer for &Vec<u8> {
+    #[inline]
     fn as_bytes(&self) -> &[u8] {
         self
     }
 }
 impl Buffer for Bytes {
+    #[inline]
     fn as_bytes(&self) -> &[u8] {
         self
     }
 }
 impl Buffer for Payload<'_> {
+    #[inline]
     fn as_bytes(&self) -> &[u8] {
         self.bytes
     }
@@ -130,16 +144,19 @@ pub trait Message: Send {
     fn message(&self) -> Payload<'_>;
 
     /// The record key, where the backend has one.
+    #[inline]
     fn key(&self) -> Option<&[u8]> {
         None
     }
 
     /// The record headers as `(name, value)` pairs, where the backend has them.
+    #[inline]
     fn headers(&self) -> impl Iterator<Item = (&str, Option<&[u8]>)> + Send + '_ {
         std::iter::empty()
     }
 
     /// Stream, shard, sequence and timestamp together.
+    #[inline]
     fn header(&self) -> MessageHeader {
         MessageHeader::new(
             self.stream_key(),
@@ -150,11 +167,13 @@ pub trait Message: Send {
     }
 
     /// `(stream, shard, sequence)`: what identifies the message, and what a commit names.
+    #[inline]
     fn identifier(&self) -> (StreamKey, ShardId, SeqNo) {
         (self.stream_key(), self.shard_id(), self.sequence())
     }
 
     /// An owned copy that outlives the consumer.
+    #[inline]
     fn to_owned(&self) -> SharedMessage {
         let mut m = SharedMessage::new(
             self.header(),
@@ -188,6 +207,7 @@ pub struct SharedMessage {
 
 impl SharedMessage {
     /// A message whose payload is all of `payload`.
+    #[inline]
     pub fn new(header: MessageHeader, payload: Bytes) -> Self {
         let range = 0..payload.len();
         Self {
@@ -203,6 +223,7 @@ impl SharedMessage {
     ///
     /// # Panics
     /// If `range` is not within `bytes` (a bug in the caller).
+    #[inline]
     pub fn with_payload_range(header: MessageHeader, bytes: Bytes, range: Range<usize>) -> Self {
         assert!(
             range.start <= range.end && range.end <= bytes.len(),
@@ -217,17 +238,20 @@ impl SharedMessage {
     }
 
     /// The same message with a record key and headers.
+    #[inline]
     pub fn with_extra(mut self, key: Option<Bytes>, headers: Vec<(String, Option<Bytes>)>) -> Self {
         self.extra = Some(Arc::new(Extra { key, headers }));
         self
     }
 
     /// Stream, shard, sequence and timestamp.
+    #[inline]
     pub fn header(&self) -> &MessageHeader {
         &self.header
     }
 
     /// The payload bytes, shared.
+    #[inline]
     pub fn payload_bytes(&self) -> Bytes {
         self.bytes.slice(self.range.clone())
     }
@@ -244,33 +268,42 @@ impl fmt::Debug for SharedMessage {
 }
 
 impl Message for SharedMessage {
+    #[inline]
     fn stream_key(&self) -> StreamKey {
         self.header.stream_key().clone()
     }
+    #[inline]
     fn shard_id(&self) -> ShardId {
         self.header.shard_id()
     }
+    #[inline]
     fn sequence(&self) -> SeqNo {
         self.header.sequence()
     }
+    #[inline]
     fn timestamp(&self) -> Timestamp {
         self.header.timestamp()
     }
+    #[inline]
     fn message(&self) -> Payload<'_> {
         Payload::new(&self.bytes[self.range.clone()])
     }
+    #[inline]
     fn key(&self) -> Option<&[u8]> {
         self.extra.as_ref().and_then(|e| e.key.as_deref())
     }
+    #[inline]
     fn headers(&self) -> impl Iterator<Item = (&str, Option<&[u8]>)> + Send + '_ {
         self.extra
             .iter()
             .flat_map(|e| e.headers.iter())
             .map(|(k, v)| (k.as_str(), v.as_deref()))
     }
+    #[inline]
     fn header(&self) -> MessageHeader {
         self.header.clone()
     }
+    #[inline]
     fn to_owned(&self) -> SharedMessage {
         self.clone()
     }

@@ -90,6 +90,7 @@ impl StreamKey {
     /// # Errors
     /// [`StreamKeyErr`] if `key` is empty, longer than 249 bytes, or holds a character outside
     /// `[A-Za-z0-9._-]`.
+    #[inline]
     pub fn new(key: impl AsRef<str>) -> Result<Self, StreamKeyErr> {
         let key = key.as_ref();
         validate_stream_key(key)?;
@@ -97,16 +98,19 @@ impl StreamKey {
     }
 
     /// The [`BROADCAST`] stream.
+    #[inline]
     pub fn broadcast() -> Self {
         Self(Arc::from(BROADCAST))
     }
 
     /// The key as a string.
+    #[inline]
     pub fn name(&self) -> &str {
         &self.0
     }
 
     /// Whether two keys share one allocation (a cheap pre-check before comparing strings).
+    #[inline]
     pub fn ptr_eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
@@ -166,11 +170,13 @@ impl ShardId {
     pub const ZERO: ShardId = ShardId(0);
 
     /// Shard number `id`.
+    #[inline]
     pub const fn new(id: u64) -> Self {
         Self(id)
     }
 
     /// The shard number.
+    #[inline]
     pub const fn id(&self) -> u64 {
         self.0
     }
@@ -212,6 +218,7 @@ pub struct MessageHeader {
 
 impl MessageHeader {
     /// A header from its parts.
+    #[inline]
     pub fn new(
         stream_key: StreamKey,
         shard_id: ShardId,
@@ -227,26 +234,31 @@ impl MessageHeader {
     }
 
     /// The stream the message is on.
+    #[inline]
     pub fn stream_key(&self) -> &StreamKey {
         &self.stream_key
     }
 
     /// The shard the message is on.
+    #[inline]
     pub fn shard_id(&self) -> ShardId {
         self.shard_id
     }
 
     /// The sequence number of the message within its shard.
+    #[inline]
     pub fn sequence(&self) -> SeqNo {
         self.sequence
     }
 
     /// When the message was produced.
+    #[inline]
     pub fn timestamp(&self) -> Timestamp {
         self.timestamp
     }
 
     /// `(stream, shard, sequence)`: what identifies the message, and what a commit names.
+    #[inline]
     pub fn identifier(&self) -> (StreamKey, ShardId, SeqNo) {
         (self.stream_key.clone(), self.shard_id, self.sequence)
     }
