@@ -12,10 +12,11 @@ use std::{
 
 use bytes::{Bytes, BytesMut};
 use sea_streamer_types::{
-    ConsumerGroup, MessageHeader, ShardId, SharedMessage, StreamKey, Timestamp, BROADCAST,
+    ConsumerGroup, MessageHeader, ShardId, SharedMessage, StreamKey, BROADCAST,
 };
 
 use crate::{
+    format::Clock,
     parser::{parse_line_cached, TimestampCache},
     queue::{lock, End, Queue},
     sequencer::Sequencer,
@@ -300,15 +301,15 @@ impl Hub {
         });
     }
 
-    /// Delivers a batch from the reader, waiting on full queues.
-    fn dispatch(&self, batch: &mut Vec<SharedMessage>) {
+    /// Parses a chunk of lines and delivers the messages, waiting on full queues.
+    fn dispatch(&self, lines: &mut Vec<Bytes>, parser: &mut LineParser) {
         let mut outboxes: Vec<(Option<Arc<Queue>>, Vec<SharedMessage>)> = Vec::new();
         {
             let mut r = lock(&self.router);
             outboxes.resize_with(r.subs.len(), || (None, Vec::new()));
-            let hint = batch.len();
-            for message in batch.drain(..) {
-                r.route(message, |i, queue, m| {
+            let hint = lines.len();
+            for line in lines.drain(..) {
+                r.route(parser.parse(line), |i, queue, m| {
                     let (q, messages) = &mut outboxes[i];
                     if q.is_none() {
                         *q = Some(queue.clone());
@@ -330,7 +331,6 @@ impl Hub {
         let mut lines = LineReader::default();
         let mut parser = LineParser::default();
         let mut raw = Vec::new();
-        let mut batch = Vec::new();
         loop {
             let eof = match lines.read(&mut input, &mut raw) {
                 Ok(eof) => eof,
@@ -339,10 +339,9 @@ impl Hub {
                     return End::Error(StdioErr::Input(Arc::new(e)));
                 }
             };
-            parser.sequencer.new_generation();
-            batch.extend(raw.drain(..).map(|line| parser.parse(line)));
-            if !batch.is_empty() {
-                self.dispatch(&mut batch);
+            if !raw.is_empty() {
+                parser.sequencer.new_generation();
+                self.dispatch(&mut raw, &mut parser);
             }
             if eof {
                 parser.summary();
@@ -408,11 +407,13 @@ impl LineReader {
 struct LineParser {
     sequencer: Sequencer,
     timestamps: TimestampCache,
+    clock: Clock,
     line_no: u64,
     malformed: u64,
 }
 
 impl LineParser {
+    #[inline]
     fn parse(&mut self, line: Bytes) -> SharedMessage {
         self.line_no += 1;
         let mut end = line.len();
@@ -438,7 +439,10 @@ impl LineParser {
                 h.sequence,
             )
             .unwrap_or_else(|| (StreamKey::broadcast(), 0));
-        let timestamp = h.timestamp.unwrap_or_else(Timestamp::now_utc);
+        let timestamp = match h.timestamp {
+            Some(ts) => ts,
+            None => self.clock.now(),
+        };
         let header = MessageHeader::new(stream_key, ShardId::new(shard), seq, timestamp);
         let start = parsed.payload_start.min(end);
         SharedMessage::with_payload_range(header, line, start..end)

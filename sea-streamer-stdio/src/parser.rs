@@ -162,17 +162,20 @@ fn parse_canonical<'a>(line: &'a [u8], cache: &mut TimestampCache) -> Option<Par
         }
     }
     let timestamp = cache.parse(&line[1..end])?;
-    let rest = line[end..].strip_prefix(b" | ")?;
+    let rest = after_bar(&line[end..])?;
     let key_len = rest.iter().position(|&b| !KEY_CHARS[usize::from(b)])?;
     if key_len == 0 || key_len > MAX_STREAM_KEY_LEN {
         return None;
     }
     let (key, rest) = rest.split_at(key_len);
-    let rest = rest.strip_prefix(b" | ")?;
+    let rest = after_bar(rest)?;
     let (sequence, rest) = leading_u64(rest)?;
-    let rest = rest.strip_prefix(b" | ")?;
+    let rest = after_bar(rest)?;
     let (shard, rest) = leading_u64(rest)?;
-    let rest = rest.strip_prefix(b"]")?;
+    let rest = match rest {
+        [b']', rest @ ..] => rest,
+        _ => return None,
+    };
     let payload_start = line.len() - rest.len() + usize::from(rest.first() == Some(&b' '));
     Some(ParsedLine {
         header: LineHeader {
@@ -187,6 +190,7 @@ fn parse_canonical<'a>(line: &'a [u8], cache: &mut TimestampCache) -> Option<Par
 }
 
 /// A whole number at the start of `s`, and what follows it.
+#[inline]
 fn leading_u64(s: &[u8]) -> Option<(u64, &[u8])> {
     let mut value: u64 = 0;
     let mut n = 0;
@@ -195,10 +199,24 @@ fn leading_u64(s: &[u8]) -> Option<(u64, &[u8])> {
         if d >= 10 {
             break;
         }
-        value = value.checked_mul(10)?.checked_add(u64::from(d))?;
+        // 19 digits always fit; past that, check
+        value = if n < 19 {
+            value * 10 + u64::from(d)
+        } else {
+            value.checked_mul(10)?.checked_add(u64::from(d))?
+        };
         n += 1;
     }
     (n > 0).then(|| (value, &s[n..]))
+}
+
+/// `s` without its leading `" | "`.
+#[inline]
+fn after_bar(s: &[u8]) -> Option<&[u8]> {
+    match s {
+        [b' ', b'|', b' ', rest @ ..] => Some(rest),
+        _ => None,
+    }
 }
 
 const TIMESTAMP_ERR: &str =
@@ -322,24 +340,27 @@ pub struct TimestampCache {
 
 impl TimestampCache {
     /// As [`parse_timestamp`].
+    #[inline]
     pub fn parse(&mut self, s: &[u8]) -> Option<Timestamp> {
         let s = s.strip_suffix(b"Z").unwrap_or(s);
-        if s.len() < 19 {
-            return None;
-        }
-        let (whole, frac) = s.split_at(19);
-        let Ok(whole) = <&[u8; 19]>::try_from(whole) else {
-            return None;
-        };
+        let (whole, frac) = s.split_first_chunk::<19>()?;
         let nano = match frac {
             [] => 0,
             [b'.', frac @ ..] if (1..=9).contains(&frac.len()) => {
-                digits(frac)? * 10u32.pow(9 - frac.len() as u32)
+                let mut v = 0u32;
+                for &b in frac {
+                    let d = b.wrapping_sub(b'0');
+                    if d >= 10 {
+                        return None;
+                    }
+                    v = v * 10 + u32::from(d);
+                }
+                v * POW10[9 - frac.len()]
             }
             _ => return None,
         };
         let base = match &self.last {
-            Some((text, base)) if text == whole => *base,
+            Some((text, base)) if same_19(text, whole) => *base,
             _ => {
                 let base = parse_whole_second(whole)?;
                 self.last = Some((*whole, base));
@@ -348,6 +369,30 @@ impl TimestampCache {
         };
         Some(base.replace_nanosecond(nano).ok()?.assume_utc())
     }
+}
+
+const POW10: [u32; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
+
+/// Compares 19 bytes as three (overlapping) words.
+#[inline]
+fn same_19(a: &[u8; 19], b: &[u8; 19]) -> bool {
+    let word = |s: &[u8; 19], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_ne_bytes(w)
+    };
+    word(a, 0) == word(b, 0) && word(a, 8) == word(b, 8) && word(a, 11) == word(b, 11)
 }
 
 fn parse_whole_second(s: &[u8]) -> Option<PrimitiveDateTime> {

@@ -35,6 +35,7 @@ impl Sequencer {
 
     /// The stream key for `key` (already validated) and the sequence for the message.
     /// `make_key` makes the key the first time; `None` from it gives `None`.
+    #[inline]
     pub(crate) fn assign(
         &mut self,
         key: &[u8],
