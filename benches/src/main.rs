@@ -250,13 +250,19 @@ fn stdio(relay: &Path, dir: &Path, counts: &[u64], runs: u32, slow_rate: u64) ->
         let copy = best(runs, || timed(copy_cmd(), &input, None))?;
         let relayed = best(runs, || timed(relay_cmd(), &input, None))?;
         let ratio = copy.secs / relayed.secs;
+        // the throughput bar is set on 1M lines; longer runs check memory
+        let bar = if n == 1_000_000 {
+            "(bar 0.25, aim 0.5)"
+        } else {
+            "(for information)"
+        };
         println!(
-            "  {n:>9} lines: line copy {:>6.2} M lines/s | relay {:>6.2} M lines/s, peak RSS {:>5.1} MB | ratio {ratio:.2} (bar 0.25, aim 0.5)",
+            "  {n:>9} lines: line copy {:>6.2} M lines/s | relay {:>6.2} M lines/s, peak RSS {:>5.1} MB (bar 64) | ratio {ratio:.2} {bar}",
             n as f64 / copy.secs / 1e6,
             n as f64 / relayed.secs / 1e6,
             relayed.peak_mb,
         );
-        failed |= ratio < 0.25 || relayed.peak_mb >= 64.0;
+        failed |= (n == 1_000_000 && ratio < 0.25) || relayed.peak_mb >= 64.0;
     }
     // slow downstream: the relay must wait, not buffer
     let n = counts.iter().copied().min().unwrap_or(1_000_000);

@@ -24,7 +24,7 @@ use crate::{
 };
 
 /// How much one read asks for.
-const READ_CHUNK: usize = 64 * 1024;
+const READ_CHUNK: usize = 256 * 1024;
 /// Malformed-header warnings printed in full before they are only counted.
 const WARN_LIMIT: u64 = 10;
 
@@ -150,6 +150,11 @@ impl Router {
             }
         };
         let route = &mut self.routes[index].1;
+        if let ([i], []) = (route.all.as_slice(), route.groups.as_slice()) {
+            // one consumer: the common case
+            deliver(*i, &self.subs[*i].queue, message);
+            return;
+        }
         let targets = route.all.len() + route.groups.len();
         let mut message = Some(message);
         let mut give = |i: usize, n: &mut usize| {
