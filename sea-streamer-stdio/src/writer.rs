@@ -27,7 +27,7 @@ const HIGH_WATER: usize = 1 << 20;
 /// The longest a line waits for company before it is written (as librdkafka's `linger.ms`).
 pub(crate) const LINGER: Duration = Duration::from_millis(1);
 /// A batch this big is written without lingering.
-const LINGER_BYTES: usize = 64 * 1024;
+const LINGER_BYTES: usize = 256 * 1024;
 
 #[derive(Debug)]
 pub(crate) struct Writer {
