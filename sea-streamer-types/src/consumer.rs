@@ -9,19 +9,39 @@ use crate::{Message, SeqPos, ShardId, StreamKey, StreamResult, Timestamp};
 /// Reads messages from one or more streams.
 ///
 /// Get messages one at a time with [`next`](Consumer::next), or as a [`Stream`] with
-/// [`stream`](Consumer::stream):
+/// [`stream`](Consumer::stream). On stdio (in-process, with loopback):
 ///
 /// ```
-/// # use sea_streamer_types::*;
-/// # async fn demo<C: Consumer>(mut consumer: C) -> Result<(), StreamErr<C::Error>> {
+/// use sea_streamer_stdio::{StdioConnectOptions, StdioStreamer};
+/// use sea_streamer_types::*;
 /// use futures::{StreamExt, TryStreamExt};
-/// // take 10 messages, as owned copies
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut options = StdioConnectOptions::default();
+/// options.set_loopback(true).set_no_input().set_no_output();
+/// let streamer = StdioStreamer::connect("stdio://".parse()?, options).await?;
+/// let key = StreamKey::new("numbers")?;
+/// let mut consumer = streamer.create_consumer(&[key.clone()], Default::default()).await?;
+/// let producer = streamer.create_producer(key, Default::default()).await?;
+/// for i in 0..12 {
+///     producer.send(format!("{i}"))?;
+/// }
+///
+/// // one at a time
+/// let first = consumer.next().await?;
+/// assert_eq!(first.message().as_str()?, "0");
+/// assert_eq!(first.sequence(), 0);
+///
+/// // or as a stream: the next 10, as owned copies
 /// let batch: Vec<SharedMessage> = consumer
 ///     .stream()
 ///     .take(10)
-///     .map_ok(|m| m.to_owned())
+///     .map_ok(|m| Message::to_owned(&m))
 ///     .try_collect()
 ///     .await?;
+/// assert_eq!(batch.len(), 10);
+/// assert_eq!(batch[9].message().as_str()?, "10");
 /// # Ok(()) }
 /// ```
 pub trait Consumer: Sized + Send + Sync {

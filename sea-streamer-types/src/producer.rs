@@ -7,6 +7,36 @@ use crate::{Buffer, MessageHeader, StreamKey, StreamResult};
 /// Sends messages to streams.
 ///
 /// Clones share one connection (one stdout writer, one Kafka producer); dropping a clone ends nothing.
+///
+/// ```
+/// use sea_streamer_stdio::{StdioConnectOptions, StdioStreamer};
+/// use sea_streamer_types::*;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut options = StdioConnectOptions::default();
+/// options.set_no_input().set_no_output();
+/// let streamer = StdioStreamer::connect("stdio://".parse()?, options).await?;
+/// let orders = StreamKey::new("orders")?;
+/// let producer = streamer.create_producer(orders.clone(), Default::default()).await?;
+///
+/// // send without waiting; the receipt says where the message went
+/// let receipt = producer.send("first")?.await?;
+/// assert_eq!((receipt.stream_key(), receipt.sequence()), (&orders, 0));
+///
+/// // many sends, then one flush
+/// for i in 1..=3 {
+///     producer.send(format!("order {i}"))?;
+/// }
+/// producer.flush().await?;
+///
+/// // a generic producer names the stream each time
+/// let generic = streamer.create_generic_producer(Default::default()).await?;
+/// assert!(matches!(generic.send("x"), Err(StreamErr::NotAnchored)));
+/// let receipt = generic.send_to(&StreamKey::new("payments")?, "paid")?.await?;
+/// assert_eq!(receipt.sequence(), 0);
+/// # Ok(()) }
+/// ```
 pub trait Producer: Clone + Send + Sync {
     /// The backend's error.
     type Error: std::error::Error + Send + Sync + 'static;
