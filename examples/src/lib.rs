@@ -9,8 +9,9 @@ use std::{
 };
 
 use sea_streamer::{
-    stdio::format::write_line, ConsumerGroup, ConsumerMode, ConsumerOptions, Message,
-    SeaConnectOptions, SeaConsumerOptions, SeaResult, SeaStreamer, StreamUrl, Streamer,
+    stdio::format::write_line, ConsumerGroup, ConsumerMode, ConsumerOptions, Message, Producer,
+    SeaConnectOptions, SeaConsumer, SeaConsumerOptions, SeaProducer, SeaResult, SeaStreamer,
+    StreamUrl, Streamer,
 };
 
 /// `--mode`.
@@ -48,6 +49,51 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 /// As [`SeaStreamer::connect`].
 pub async fn connect(url: &StreamUrl) -> SeaResult<SeaStreamer> {
     SeaStreamer::connect(url.streamer().clone(), SeaConnectOptions::default()).await
+}
+
+/// What `relay` and `processor` run on: a RealTime consumer of the input streams and a producer
+/// of the output stream (the first one named).
+#[derive(Debug)]
+pub struct Pipeline {
+    /// Reads the input.
+    pub consumer: SeaConsumer,
+    /// Writes the output.
+    pub producer: SeaProducer,
+    output: SeaStreamer,
+}
+
+impl Pipeline {
+    /// Connects both ends.
+    ///
+    /// # Errors
+    /// As [`SeaStreamer::connect`], `create_consumer` and `create_producer`.
+    pub async fn connect(input: &StreamUrl, output: &StreamUrl) -> SeaResult<Self> {
+        let input_streamer = connect(input).await?;
+        let output_streamer = connect(output).await?;
+        let consumer = input_streamer
+            .create_consumer(
+                input.stream_keys(),
+                SeaConsumerOptions::new(ConsumerMode::RealTime),
+            )
+            .await?;
+        let producer = output_streamer
+            .create_producer(output.stream_key().clone(), Default::default())
+            .await?;
+        Ok(Self {
+            consumer,
+            producer,
+            output: output_streamer,
+        })
+    }
+
+    /// Delivers everything sent, then disconnects the output.
+    ///
+    /// # Errors
+    /// If the output could not take everything (e.g. stdout was closed).
+    pub async fn finish(self) -> SeaResult<()> {
+        self.producer.end().await?;
+        self.output.disconnect().await
+    }
 }
 
 /// Consumer options from `--mode` and `--group`.

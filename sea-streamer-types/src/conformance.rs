@@ -79,6 +79,25 @@ async fn consumer<H: Harness>(
     c
 }
 
+/// A RealTime consumer of `key`, ready.
+async fn realtime<H: Harness>(h: &H, s: &S<H>, key: &StreamKey) -> <S<H> as Streamer>::Consumer {
+    consumer(
+        h,
+        s,
+        std::slice::from_ref(key),
+        options::<H>(ConsumerMode::RealTime, None),
+    )
+    .await
+}
+
+/// A producer anchored to `key`.
+async fn producer<St: Streamer>(s: &St, key: &StreamKey) -> St::Producer {
+    ok(
+        "create_producer",
+        s.create_producer(key.clone(), Default::default()).await,
+    )
+}
+
 /// `(stream, payload, sequence)` of the next `n` messages that are not on `broadcast`.
 async fn take<C: Consumer>(c: &C, n: usize) -> Vec<(String, String, u64, MessageHeader)> {
     let mut got = Vec::with_capacity(n);
@@ -130,17 +149,8 @@ fn assert_unsupported<T, E: Debug>(what: &str, r: StreamResult<T, E>) {
 pub async fn send_and_receive_in_order<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("order");
-    let c = consumer(
-        h,
-        &s,
-        std::slice::from_ref(&key),
-        options::<H>(ConsumerMode::RealTime, None),
-    )
-    .await;
-    let p = ok(
-        "create_producer",
-        s.create_producer(key.clone(), Default::default()).await,
-    );
+    let c = realtime(h, &s, &key).await;
+    let p = producer(&s, &key).await;
     let items = payloads(20, "m");
     let receipts = send_all(&p, &key, &items).await;
     let got = take(&c, items.len()).await;
@@ -163,10 +173,7 @@ pub async fn send_and_receive_in_order<H: Harness>(h: &H) {
 pub async fn receipts_carry_real_sequences<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("receipts");
-    let p = ok(
-        "create_producer",
-        s.create_producer(key.clone(), Default::default()).await,
-    );
+    let p = producer(&s, &key).await;
     let receipts = send_all(&p, &key, &payloads(10, "r")).await;
     let mut last = std::collections::HashMap::new();
     for r in &receipts {
@@ -197,17 +204,8 @@ pub async fn receipts_carry_real_sequences<H: Harness>(h: &H) {
 pub async fn stream_take_map_collect<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("stream");
-    let mut c = consumer(
-        h,
-        &s,
-        std::slice::from_ref(&key),
-        options::<H>(ConsumerMode::RealTime, None),
-    )
-    .await;
-    let p = ok(
-        "create_producer",
-        s.create_producer(key.clone(), Default::default()).await,
-    );
+    let mut c = realtime(h, &s, &key).await;
+    let p = producer(&s, &key).await;
     let items = payloads(8, "s");
     send_all(&p, &key, &items).await;
     fn process_message<M: Message, E: Debug>(m: Result<M, StreamErr<E>>) -> String {
@@ -241,13 +239,7 @@ pub async fn stream_take_map_collect<H: Harness>(h: &H) {
 pub async fn consumer_gets_only_its_streams<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let (a, b) = (h.stream("mine"), h.stream("other"));
-    let c = consumer(
-        h,
-        &s,
-        std::slice::from_ref(&a),
-        options::<H>(ConsumerMode::RealTime, None),
-    )
-    .await;
+    let c = realtime(h, &s, &a).await;
     let p = ok(
         "create_producer",
         s.create_generic_producer(Default::default()).await,
@@ -294,24 +286,9 @@ pub async fn consumer_of_two_streams<H: Harness>(h: &H) {
 pub async fn realtime_consumers_each_get_everything<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("fanout");
-    let c1 = consumer(
-        h,
-        &s,
-        std::slice::from_ref(&key),
-        options::<H>(ConsumerMode::RealTime, None),
-    )
-    .await;
-    let c2 = consumer(
-        h,
-        &s,
-        std::slice::from_ref(&key),
-        options::<H>(ConsumerMode::RealTime, None),
-    )
-    .await;
-    let p = ok(
-        "create_producer",
-        s.create_producer(key.clone(), Default::default()).await,
-    );
+    let c1 = realtime(h, &s, &key).await;
+    let c2 = realtime(h, &s, &key).await;
+    let p = producer(&s, &key).await;
     let items = payloads(10, "f");
     send_all(&p, &key, &items).await;
     for c in [&c1, &c2] {
@@ -354,10 +331,7 @@ pub async fn load_balanced_members_share<H: Harness>(h: &H) {
         options::<H>(ConsumerMode::LoadBalanced, Some(&group)),
     )
     .await;
-    let p = ok(
-        "create_producer",
-        s.create_producer(key.clone(), Default::default()).await,
-    );
+    let p = producer(&s, &key).await;
     let items = payloads(20, "lb");
     send_all(&p, &key, &items).await;
     let (mut got1, mut got2) = (Vec::new(), Vec::new());
@@ -439,13 +413,7 @@ pub async fn seek_and_rewind_where_supported<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("seek");
     let caps: Capabilities = s.capabilities();
-    let mut c = consumer(
-        h,
-        &s,
-        std::slice::from_ref(&key),
-        options::<H>(ConsumerMode::RealTime, None),
-    )
-    .await;
+    let mut c = realtime(h, &s, &key).await;
     if !caps.rewind {
         assert_unsupported("rewind", c.rewind(SeqPos::Beginning).await);
         assert_unsupported("assign", c.assign((key.clone(), crate::ShardId::ZERO)));
@@ -473,13 +441,7 @@ pub async fn no_stream_is_an_error<H: Harness>(h: &H) {
 pub async fn producer_anchoring<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("anchor");
-    let c = consumer(
-        h,
-        &s,
-        std::slice::from_ref(&key),
-        options::<H>(ConsumerMode::RealTime, None),
-    )
-    .await;
+    let c = realtime(h, &s, &key).await;
     let mut p = ok(
         "create_generic_producer",
         s.create_generic_producer(Default::default()).await,
@@ -508,17 +470,8 @@ pub async fn producer_anchoring<H: Harness>(h: &H) {
 pub async fn producer_clones_share<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("clones");
-    let c = consumer(
-        h,
-        &s,
-        std::slice::from_ref(&key),
-        options::<H>(ConsumerMode::RealTime, None),
-    )
-    .await;
-    let p1 = ok(
-        "create_producer",
-        s.create_producer(key.clone(), Default::default()).await,
-    );
+    let c = realtime(h, &s, &key).await;
+    let p1 = producer(&s, &key).await;
     let p2 = p1.clone();
     let r1 = ok(
         "receipt",
@@ -542,10 +495,7 @@ pub async fn producer_clones_share<H: Harness>(h: &H) {
 pub async fn flush_delivers_everything_sent<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("flush");
-    let p = ok(
-        "create_producer",
-        s.create_producer(key.clone(), Default::default()).await,
-    );
+    let p = producer(&s, &key).await;
     let receipts: Vec<_> = (0..50)
         .map(|i| ok("send", p.send(format!("x{i}"))))
         .collect();
@@ -565,17 +515,8 @@ pub async fn flush_delivers_everything_sent<H: Harness>(h: &H) {
 pub async fn next_is_cancel_safe<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let key = h.stream("cancel");
-    let c = consumer(
-        h,
-        &s,
-        std::slice::from_ref(&key),
-        options::<H>(ConsumerMode::RealTime, None),
-    )
-    .await;
-    let p = ok(
-        "create_producer",
-        s.create_producer(key.clone(), Default::default()).await,
-    );
+    let c = realtime(h, &s, &key).await;
+    let p = producer(&s, &key).await;
     assert!(
         tokio::time::timeout(Duration::from_millis(20), c.next())
             .await

@@ -9,11 +9,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sea_streamer::{
-    Consumer, ConsumerMode, ConsumerOptions, Message, Payload, Producer, SeaConsumerOptions,
-    StreamExt, StreamUrl, Streamer,
-};
-use sea_streamer_examples::{connect, run};
+use sea_streamer::{Consumer, Message, Payload, Producer, StreamExt, StreamUrl};
+use sea_streamer_examples::{run, Pipeline};
 use serde_json::{Map, Value};
 
 #[derive(Debug, Parser)]
@@ -46,18 +43,9 @@ fn process(payload: Payload<'_>) -> Result<String, &'static str> {
 fn main() -> ExitCode {
     let args = Args::parse();
     run(async move {
-        let input = connect(&args.input).await?;
-        let output = connect(&args.output).await?;
-        let mut consumer = input
-            .create_consumer(
-                args.input.stream_keys(),
-                SeaConsumerOptions::new(ConsumerMode::RealTime),
-            )
-            .await?;
-        let producer = output
-            .create_producer(args.output.stream_key().clone(), Default::default())
-            .await?;
-        let mut stream = consumer.stream();
+        let mut pipeline = Pipeline::connect(&args.input, &args.output).await?;
+        let producer = &pipeline.producer;
+        let mut stream = pipeline.consumer.stream();
         while let Some(message) = stream.next().await {
             let message = message?;
             match process(message.message()) {
@@ -72,8 +60,8 @@ fn main() -> ExitCode {
                 }
             };
         }
-        producer.end().await?;
-        output.disconnect().await?;
+        drop(stream);
+        pipeline.finish().await?;
         Ok(())
     })
 }

@@ -9,11 +9,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sea_streamer::{
-    Consumer, ConsumerMode, ConsumerOptions, Message, Producer, SeaConsumerOptions, StreamExt,
-    StreamUrl, Streamer,
-};
-use sea_streamer_examples::{connect, run};
+use sea_streamer::{Consumer, Message, Producer, StreamExt, StreamUrl};
+use sea_streamer_examples::{run, Pipeline};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,23 +31,17 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     run(async move {
-        let input = connect(&args.input).await?;
-        let output = connect(&args.output).await?;
-        let mut consumer = input
-            .create_consumer(
-                args.input.stream_keys(),
-                SeaConsumerOptions::new(ConsumerMode::RealTime),
-            )
-            .await?;
-        let producer = output
-            .create_producer(args.output.stream_key().clone(), Default::default())
-            .await?;
-        let mut stream = consumer.stream().take(args.count.unwrap_or(usize::MAX));
+        let mut pipeline = Pipeline::connect(&args.input, &args.output).await?;
+        let producer = &pipeline.producer;
+        let mut stream = pipeline
+            .consumer
+            .stream()
+            .take(args.count.unwrap_or(usize::MAX));
         while let Some(message) = stream.next().await {
             producer.send(message?.message())?;
         }
-        producer.end().await?;
-        output.disconnect().await?;
+        drop(stream);
+        pipeline.finish().await?;
         Ok(())
     })
 }
