@@ -459,3 +459,30 @@ async fn a_lone_line_is_written_without_flush_or_await() {
     .await
     .expect("the writer kept a lone line back");
 }
+
+#[tokio::test]
+async fn binary_payloads_and_crlf_lines_are_delivered_intact() {
+    let input: Vec<u8> = [
+        &b"[a] \xff\xfe binary\r\n"[..],
+        b"[a | 7] tab\there\n",
+        b"\xc3\x28 raw\n",
+    ]
+    .concat();
+    let s = with_input(io::Cursor::new(input)).await;
+    let c = realtime(&s, &["a"]).await;
+    let mut got = Vec::new();
+    while let Ok(m) = c.next().await {
+        got.push((
+            m.stream_key().name().to_owned(),
+            m.message().as_bytes().to_vec(),
+        ));
+    }
+    assert_eq!(
+        got,
+        [
+            ("a".to_owned(), b"\xff\xfe binary".to_vec()),
+            ("a".to_owned(), b"tab\there".to_vec()),
+            ("broadcast".to_owned(), b"\xc3\x28 raw".to_vec()),
+        ]
+    );
+}
