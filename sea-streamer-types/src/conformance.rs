@@ -29,8 +29,26 @@ pub trait Harness: Sync {
     /// A connected streamer whose producers' messages reach its consumers.
     fn streamer(&self) -> impl Future<Output = Self::Streamer> + Send;
 
-    /// A stream key unique to this test run (so tests can share a broker).
-    fn stream(&self, name: &str) -> StreamKey;
+    /// A stream unique to this test run (so tests can share a broker), created where the backend
+    /// needs streams created (a Kafka topic with one partition).
+    fn stream(&self, name: &str) -> impl Future<Output = StreamKey> + Send;
+
+    /// Whether receipts carry the timestamp the consumer sees. True for real backends; librdkafka's
+    /// mock broker answers every produce with a log-append time of 1234 ms, which real brokers
+    /// only do for topics that keep log-append time.
+    fn exact_receipt_timestamps(&self) -> bool {
+        true
+    }
+
+    /// Consumer options of `mode` for these tests; by default `ConsumerOptions::new(mode)`.
+    /// (Kafka: group consumers start at the earliest offset, so a test need not wait for the
+    /// group to form before producing.)
+    fn consumer_options(
+        &self,
+        mode: ConsumerMode,
+    ) -> <Self::Streamer as Streamer>::ConsumerOptions {
+        <<Self::Streamer as Streamer>::ConsumerOptions as ConsumerOptions>::new(mode)
+    }
 
     /// Waits until `consumer` will get messages produced from now on (Kafka: its partitions are
     /// assigned and positioned). Stdio consumers are ready at once.
@@ -46,8 +64,8 @@ pub trait Harness: Sync {
 type S<H> = <H as Harness>::Streamer;
 type Opts<H> = <S<H> as Streamer>::ConsumerOptions;
 
-fn options<H: Harness>(mode: ConsumerMode, group: Option<&str>) -> Opts<H> {
-    let mut o = <Opts<H> as ConsumerOptions>::new(mode);
+fn options<H: Harness>(h: &H, mode: ConsumerMode, group: Option<&str>) -> Opts<H> {
+    let mut o = h.consumer_options(mode);
     if let Some(g) = group {
         o.set_consumer_group(ConsumerGroup::new(g));
     }
@@ -85,7 +103,7 @@ async fn realtime<H: Harness>(h: &H, s: &S<H>, key: &StreamKey) -> <S<H> as Stre
         h,
         s,
         std::slice::from_ref(key),
-        options::<H>(ConsumerMode::RealTime, None),
+        options(h, ConsumerMode::RealTime, None),
     )
     .await
 }
@@ -148,7 +166,7 @@ fn assert_unsupported<T, E: Debug>(what: &str, r: StreamResult<T, E>) {
 /// Messages arrive in order, with the payload, stream and header of their receipt.
 pub async fn send_and_receive_in_order<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let key = h.stream("order");
+    let key = h.stream("order").await;
     let c = realtime(h, &s, &key).await;
     let p = producer(&s, &key).await;
     let items = payloads(20, "m");
@@ -162,17 +180,25 @@ pub async fn send_and_receive_in_order<H: Harness>(h: &H) {
             receipt.sequence(),
             "message {i}: sequence differs from its receipt"
         );
-        assert_eq!(
-            header, receipt,
-            "message {i}: header differs from its receipt"
-        );
+        if h.exact_receipt_timestamps() {
+            assert_eq!(
+                header, receipt,
+                "message {i}: header differs from its receipt"
+            );
+        } else {
+            assert_eq!(
+                header.identifier(),
+                receipt.identifier(),
+                "message {i}: header differs from its receipt"
+            );
+        }
     }
 }
 
 /// Receipts carry real, distinct, increasing sequence numbers (per shard).
 pub async fn receipts_carry_real_sequences<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let key = h.stream("receipts");
+    let key = h.stream("receipts").await;
     let p = producer(&s, &key).await;
     let receipts = send_all(&p, &key, &payloads(10, "r")).await;
     let mut last = std::collections::HashMap::new();
@@ -187,7 +213,7 @@ pub async fn receipts_carry_real_sequences<H: Harness>(h: &H) {
         }
     }
     let now = Timestamp::now_utc();
-    for r in &receipts {
+    for r in receipts.iter().filter(|_| h.exact_receipt_timestamps()) {
         let age = now - r.timestamp();
         assert!(
             age.is_positive() || age.is_zero(),
@@ -203,7 +229,7 @@ pub async fn receipts_carry_real_sequences<H: Harness>(h: &H) {
 /// The example of the contract: `consumer.stream().take(num).map(process).collect()`.
 pub async fn stream_take_map_collect<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let key = h.stream("stream");
+    let key = h.stream("stream").await;
     let mut c = realtime(h, &s, &key).await;
     let p = producer(&s, &key).await;
     let items = payloads(8, "s");
@@ -238,7 +264,7 @@ pub async fn stream_take_map_collect<H: Harness>(h: &H) {
 /// A consumer gets the streams it asked for and no other.
 pub async fn consumer_gets_only_its_streams<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let (a, b) = (h.stream("mine"), h.stream("other"));
+    let (a, b) = (h.stream("mine").await, h.stream("other").await);
     let c = realtime(h, &s, &a).await;
     let p = ok(
         "create_producer",
@@ -260,12 +286,12 @@ pub async fn consumer_gets_only_its_streams<H: Harness>(h: &H) {
 /// A consumer of two streams gets both.
 pub async fn consumer_of_two_streams<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let (a, b) = (h.stream("two-a"), h.stream("two-b"));
+    let (a, b) = (h.stream("two-a").await, h.stream("two-b").await);
     let c = consumer(
         h,
         &s,
         &[a.clone(), b.clone()],
-        options::<H>(ConsumerMode::RealTime, None),
+        options(h, ConsumerMode::RealTime, None),
     )
     .await;
     let p = ok(
@@ -285,7 +311,7 @@ pub async fn consumer_of_two_streams<H: Harness>(h: &H) {
 /// Every RealTime consumer gets every message.
 pub async fn realtime_consumers_each_get_everything<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let key = h.stream("fanout");
+    let key = h.stream("fanout").await;
     let c1 = realtime(h, &s, &key).await;
     let c2 = realtime(h, &s, &key).await;
     let p = producer(&s, &key).await;
@@ -304,16 +330,13 @@ pub async fn realtime_consumers_each_get_everything<H: Harness>(h: &H) {
 /// The members of a LoadBalanced group share the messages: each goes to exactly one member.
 pub async fn load_balanced_members_share<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let key = h.stream("shared");
+    let key = h.stream("shared").await;
     let group = format!("g-{}", key.name());
     if !s.capabilities().load_balanced {
         assert_unsupported(
             "LoadBalanced consumer",
-            s.create_consumer(
-                &[key],
-                options::<H>(ConsumerMode::LoadBalanced, Some(&group)),
-            )
-            .await,
+            s.create_consumer(&[key], options(h, ConsumerMode::LoadBalanced, Some(&group)))
+                .await,
         );
         return;
     }
@@ -321,14 +344,14 @@ pub async fn load_balanced_members_share<H: Harness>(h: &H) {
         h,
         &s,
         std::slice::from_ref(&key),
-        options::<H>(ConsumerMode::LoadBalanced, Some(&group)),
+        options(h, ConsumerMode::LoadBalanced, Some(&group)),
     )
     .await;
     let c2 = consumer(
         h,
         &s,
         std::slice::from_ref(&key),
-        options::<H>(ConsumerMode::LoadBalanced, Some(&group)),
+        options(h, ConsumerMode::LoadBalanced, Some(&group)),
     )
     .await;
     let p = producer(&s, &key).await;
@@ -359,8 +382,8 @@ pub async fn load_balanced_needs_a_group<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let r = s
         .create_consumer(
-            &[h.stream("nogroup")],
-            options::<H>(ConsumerMode::LoadBalanced, None),
+            &[h.stream("nogroup").await],
+            options(h, ConsumerMode::LoadBalanced, None),
         )
         .await;
     match r {
@@ -378,8 +401,8 @@ pub async fn realtime_with_a_group_is_an_error<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let r = s
         .create_consumer(
-            &[h.stream("rtgroup")],
-            options::<H>(ConsumerMode::RealTime, Some("g")),
+            &[h.stream("rtgroup").await],
+            options(h, ConsumerMode::RealTime, Some("g")),
         )
         .await;
     assert!(
@@ -397,8 +420,8 @@ pub async fn resumable_where_supported<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let r = s
         .create_consumer(
-            &[h.stream("resume")],
-            options::<H>(ConsumerMode::Resumable, None),
+            &[h.stream("resume").await],
+            options(h, ConsumerMode::Resumable, None),
         )
         .await;
     if s.capabilities().resumable {
@@ -411,7 +434,7 @@ pub async fn resumable_where_supported<H: Harness>(h: &H) {
 /// `seek`, `rewind`, `assign` where supported; `Unsupported` where not.
 pub async fn seek_and_rewind_where_supported<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let key = h.stream("seek");
+    let key = h.stream("seek").await;
     let caps: Capabilities = s.capabilities();
     let mut c = realtime(h, &s, &key).await;
     if !caps.rewind {
@@ -428,7 +451,7 @@ pub async fn seek_and_rewind_where_supported<H: Harness>(h: &H) {
 pub async fn no_stream_is_an_error<H: Harness>(h: &H) {
     let s = h.streamer().await;
     let r = s
-        .create_consumer(&[], options::<H>(ConsumerMode::RealTime, None))
+        .create_consumer(&[], options(h, ConsumerMode::RealTime, None))
         .await;
     assert!(
         matches!(r, Err(StreamErr::StreamKeyEmpty)),
@@ -440,7 +463,7 @@ pub async fn no_stream_is_an_error<H: Harness>(h: &H) {
 /// `send` needs an anchor; `anchor` takes one; `send_to` needs none.
 pub async fn producer_anchoring<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let key = h.stream("anchor");
+    let key = h.stream("anchor").await;
     let c = realtime(h, &s, &key).await;
     let mut p = ok(
         "create_generic_producer",
@@ -454,7 +477,7 @@ pub async fn producer_anchoring<H: Harness>(h: &H) {
     );
     ok("anchor", p.anchor(key.clone()));
     assert_eq!(ok("anchored", p.anchored()), &key);
-    match p.anchor(h.stream("again")) {
+    match p.anchor(h.stream("again").await) {
         Err(StreamErr::AlreadyAnchored(k)) => assert_eq!(k, key),
         other => panic!("expected AlreadyAnchored, got {:?}", other.err()),
     }
@@ -469,7 +492,7 @@ pub async fn producer_anchoring<H: Harness>(h: &H) {
 /// Clones share one producer; dropping a clone ends nothing.
 pub async fn producer_clones_share<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let key = h.stream("clones");
+    let key = h.stream("clones").await;
     let c = realtime(h, &s, &key).await;
     let p1 = producer(&s, &key).await;
     let p2 = p1.clone();
@@ -494,7 +517,7 @@ pub async fn producer_clones_share<H: Harness>(h: &H) {
 /// `flush` returns once every message sent before it is delivered.
 pub async fn flush_delivers_everything_sent<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let key = h.stream("flush");
+    let key = h.stream("flush").await;
     let p = producer(&s, &key).await;
     let receipts: Vec<_> = (0..50)
         .map(|i| ok("send", p.send(format!("x{i}"))))
@@ -514,7 +537,7 @@ pub async fn flush_delivers_everything_sent<H: Harness>(h: &H) {
 /// Dropping a pending `next()` loses nothing.
 pub async fn next_is_cancel_safe<H: Harness>(h: &H) {
     let s = h.streamer().await;
-    let key = h.stream("cancel");
+    let key = h.stream("cancel").await;
     let c = realtime(h, &s, &key).await;
     let p = producer(&s, &key).await;
     assert!(

@@ -22,6 +22,9 @@ pub enum StreamErr<E> {
     /// A stream URL or streamer URI does not parse.
     #[error(transparent)]
     StreamUrl(#[from] StreamUrlErr),
+    /// A stream that does not exist (Kafka: a missing topic).
+    #[error("stream `{0}` does not exist: create it first (on Kafka, create the topic), or check its name")]
+    StreamKeyNotFound(StreamKey),
     /// `create_consumer` was given no stream.
     #[error("no stream given: pass at least one stream key to `create_consumer`")]
     StreamKeyEmpty,
@@ -69,6 +72,7 @@ impl<E> StreamErr<E> {
             Connect(s) => Connect(s),
             StreamKey(e) => StreamKey(e),
             StreamUrl(e) => StreamUrl(e),
+            StreamKeyNotFound(k) => StreamKeyNotFound(k),
             StreamKeyEmpty => StreamKeyEmpty,
             AlreadyAnchored(k) => AlreadyAnchored(k),
             NotAnchored => NotAnchored,

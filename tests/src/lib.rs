@@ -1,1 +1,229 @@
-//! Cross-backend tests live in `tests/`; this crate has no library code.
+//! Helpers shared by the cross-backend tests: Kafka harnesses on librdkafka's mock cluster and on
+//! a real broker.
+
+// test code: a failed setup fails the test, loudly
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        mpsc, OnceLock,
+    },
+    time::Duration,
+};
+
+use sea_streamer_kafka::{
+    rdkafka::{
+        admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
+        client::DefaultClientContext,
+        mocking::MockCluster,
+        ClientConfig,
+    },
+    AutoOffsetReset, KafkaConnectOptions, KafkaConsumerOptions, KafkaStreamer,
+};
+use sea_streamer_types::{
+    conformance::Harness, ConnectOptions, ConsumerMode, ConsumerOptions, StreamKey, Streamer,
+};
+
+/// A name no other test run uses: the process id, a counter, and the time.
+pub fn unique(name: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static RUN: OnceLock<u128> = OnceLock::new();
+    let run = RUN.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() % 1_000_000_000)
+            .unwrap_or(0)
+    });
+    format!(
+        "{name}-{}-{run}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Consumer options for tests: a short session timeout (group joins wait for half of it on
+/// tansu), group consumers from the earliest offset, and short fetch waits (tansu does not wake
+/// a waiting fetch when data arrives).
+pub fn test_consumer_options(mode: ConsumerMode) -> KafkaConsumerOptions {
+    let mut o = KafkaConsumerOptions::new(mode);
+    o.set_session_timeout(Duration::from_secs(6))
+        .add_custom_option("fetch.wait.max.ms", "10");
+    if mode != ConsumerMode::RealTime {
+        o.set_auto_offset_reset(AutoOffsetReset::Earliest);
+    }
+    o
+}
+
+async fn connect(brokers: &str) -> KafkaStreamer {
+    let mut options = KafkaConnectOptions::default();
+    options.set_timeout(Duration::from_secs(10));
+    match KafkaStreamer::connect(
+        format!("kafka://{brokers}").parse().expect("broker URI"),
+        options,
+    )
+    .await
+    {
+        Ok(s) => s,
+        Err(e) => panic!("connect to {brokers}: {e}"),
+    }
+}
+
+/// librdkafka's in-process mock cluster, kept on a thread of its own (it is not `Send`).
+#[derive(Debug)]
+pub struct Mock {
+    bootstrap: String,
+    topics: mpsc::Sender<TopicRequest>,
+}
+
+/// A topic to create on the mock cluster's thread, and where to say how it went.
+type TopicRequest = (String, i32, mpsc::SyncSender<Result<(), String>>);
+
+impl Mock {
+    /// A cluster of one broker.
+    pub fn new() -> Self {
+        let (tx, rx) = mpsc::channel::<TopicRequest>();
+        let (boot_tx, boot_rx) = mpsc::sync_channel(1);
+        std::thread::spawn(move || {
+            let cluster = match MockCluster::new(1) {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = boot_tx.send(Err(e.to_string()));
+                    return;
+                }
+            };
+            let _ = boot_tx.send(Ok(cluster.bootstrap_servers()));
+            for (topic, partitions, reply) in rx {
+                let _ = reply.send(
+                    cluster
+                        .create_topic(&topic, partitions, 1)
+                        .map_err(|e| e.to_string()),
+                );
+            }
+        });
+        let bootstrap = match boot_rx.recv() {
+            Ok(Ok(b)) => b,
+            other => panic!("mock cluster: {other:?}"),
+        };
+        Self {
+            bootstrap,
+            topics: tx,
+        }
+    }
+
+    /// Creates `topic` with `partitions` partitions.
+    pub fn create_topic(&self, topic: &str, partitions: i32) {
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.topics
+            .send((topic.to_owned(), partitions, tx))
+            .expect("mock cluster thread");
+        rx.recv()
+            .expect("mock cluster thread")
+            .expect("create topic");
+    }
+
+    /// Its bootstrap servers.
+    pub fn bootstrap(&self) -> &str {
+        &self.bootstrap
+    }
+}
+
+impl Default for Mock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Harness for Mock {
+    type Streamer = KafkaStreamer;
+
+    async fn streamer(&self) -> KafkaStreamer {
+        connect(&self.bootstrap).await
+    }
+
+    async fn stream(&self, name: &str) -> StreamKey {
+        let topic = unique(name);
+        self.create_topic(&topic, 1);
+        StreamKey::new(topic).expect("valid topic")
+    }
+
+    /// The mock broker's delivery reports carry a log-append time of 1234 ms.
+    fn exact_receipt_timestamps(&self) -> bool {
+        false
+    }
+
+    fn consumer_options(&self, mode: ConsumerMode) -> KafkaConsumerOptions {
+        test_consumer_options(mode)
+    }
+}
+
+/// A real broker, at `KAFKA_BROKERS`.
+#[derive(Debug)]
+pub struct Broker {
+    brokers: String,
+}
+
+impl Broker {
+    /// The broker of `KAFKA_BROKERS`; `None` (after saying why) if it is not set. With
+    /// `SEA_STREAMER_REQUIRE_KAFKA=1` a missing broker fails the test instead.
+    pub fn from_env(test: &str) -> Option<Self> {
+        match std::env::var("KAFKA_BROKERS") {
+            Ok(b) if !b.trim().is_empty() => Some(Self {
+                brokers: b.trim().to_owned(),
+            }),
+            _ => {
+                if std::env::var("SEA_STREAMER_REQUIRE_KAFKA").as_deref() == Ok("1") {
+                    panic!("{test}: KAFKA_BROKERS is not set, and SEA_STREAMER_REQUIRE_KAFKA=1 makes that a failure: run scripts/test, or scripts/kafka-broker start and export KAFKA_BROKERS=127.0.0.1:19092");
+                }
+                // straight to stderr: the test harness captures `eprintln!`
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{test}: skipped: KAFKA_BROKERS is not set (scripts/test starts a broker and sets it)"
+                );
+                None
+            }
+        }
+    }
+
+    /// The broker list.
+    pub fn brokers(&self) -> &str {
+        &self.brokers
+    }
+
+    /// Creates `topic` with `partitions` partitions.
+    pub async fn create_topic(&self, topic: &str, partitions: i32) {
+        let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+            .set("bootstrap.servers", &self.brokers)
+            .create()
+            .expect("admin client");
+        let results = admin
+            .create_topics(
+                &[NewTopic::new(topic, partitions, TopicReplication::Fixed(1))],
+                &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))),
+            )
+            .await
+            .expect("create_topics");
+        for r in results {
+            r.expect("topic created");
+        }
+    }
+}
+
+impl Harness for Broker {
+    type Streamer = KafkaStreamer;
+
+    async fn streamer(&self) -> KafkaStreamer {
+        connect(&self.brokers).await
+    }
+
+    async fn stream(&self, name: &str) -> StreamKey {
+        let topic = unique(name);
+        self.create_topic(&topic, 1).await;
+        StreamKey::new(topic).expect("valid topic")
+    }
+
+    fn consumer_options(&self, mode: ConsumerMode) -> KafkaConsumerOptions {
+        test_consumer_options(mode)
+    }
+}

@@ -22,7 +22,7 @@ impl Harness for SeaOnStdio {
         }
     }
 
-    fn stream(&self, name: &str) -> StreamKey {
+    async fn stream(&self, name: &str) -> StreamKey {
         StreamKey::new(name).expect("test stream names are valid")
     }
 }

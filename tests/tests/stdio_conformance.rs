@@ -20,7 +20,7 @@ impl Harness for Stdio {
         }
     }
 
-    fn stream(&self, name: &str) -> StreamKey {
+    async fn stream(&self, name: &str) -> StreamKey {
         StreamKey::new(name).expect("test stream names are valid")
     }
 }

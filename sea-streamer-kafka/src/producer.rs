@@ -1,0 +1,279 @@
+//! [`KafkaProducer`].
+
+use std::{
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll},
+    time::{Duration, Instant},
+};
+
+use rdkafka::{
+    error::RDKafkaErrorCode,
+    message::{Header, OwnedHeaders},
+    producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _},
+};
+use sea_streamer_types::{Buffer, MessageHeader, Producer, ShardId, StreamErr, StreamKey};
+
+use crate::{
+    error::{backend, blocking},
+    message::timestamp_of,
+    KafkaErr, KafkaResult,
+};
+
+/// A producer on Kafka. Clones share one rdkafka producer (one connection).
+#[derive(Clone)]
+pub struct KafkaProducer {
+    inner: FutureProducer,
+    stream: Option<StreamKey>,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for KafkaProducer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KafkaProducer")
+            .field("stream", &self.stream)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A message with more than a payload: key, partition, headers, timestamp.
+#[derive(Debug, Clone, Default)]
+pub struct KafkaRecord<'a> {
+    key: Option<&'a [u8]>,
+    partition: Option<i32>,
+    timestamp: Option<i64>,
+    headers: Vec<(&'a str, Option<&'a [u8]>)>,
+}
+
+impl<'a> KafkaRecord<'a> {
+    /// The record key (partitioning and compaction).
+    pub fn key(mut self, key: &'a [u8]) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// A partition, instead of the partitioner's choice.
+    pub fn partition(mut self, shard: ShardId) -> Self {
+        self.partition = i32::try_from(shard.id()).ok();
+        self
+    }
+
+    /// The timestamp, in milliseconds since the Unix epoch (default: now).
+    pub fn timestamp_millis(mut self, ms: i64) -> Self {
+        self.timestamp = Some(ms);
+        self
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, key: &'a str, value: Option<&'a [u8]>) -> Self {
+        self.headers.push((key, value));
+        self
+    }
+}
+
+/// The receipt of a Kafka send: resolves when the broker acknowledged the message.
+pub struct KafkaSendFuture {
+    delivery: DeliveryFuture,
+    stream: StreamKey,
+    /// the CreateTime the record was given
+    created: i64,
+}
+
+impl std::fmt::Debug for KafkaSendFuture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KafkaSendFuture")
+            .field("stream", &self.stream)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Future for KafkaSendFuture {
+    type Output = KafkaResult<MessageHeader>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        Pin::new(&mut this.delivery).poll(cx).map(|r| match r {
+            Ok(Ok(d)) => Ok(MessageHeader::new(
+                this.stream.clone(),
+                ShardId::new(u64::try_from(d.partition).unwrap_or(0)),
+                u64::try_from(d.offset).unwrap_or(0),
+                // the broker's time where the topic keeps LogAppendTime; else the record's own
+                match d.timestamp {
+                    rdkafka::Timestamp::LogAppendTime(_) => timestamp_of(d.timestamp),
+                    _ => timestamp_of(rdkafka::Timestamp::CreateTime(this.created)),
+                },
+            )),
+            Ok(Err((e, _))) => Err(backend(e)),
+            Err(_) => Err(backend(KafkaErr::Canceled)),
+        })
+    }
+}
+
+impl KafkaProducer {
+    pub(crate) fn new(inner: FutureProducer, timeout: Duration) -> Self {
+        Self {
+            inner,
+            stream: None,
+            timeout,
+        }
+    }
+
+    /// The rdkafka producer.
+    pub fn inner(&self) -> &FutureProducer {
+        &self.inner
+    }
+
+    /// Sends `payload` to `stream` with a key, partition, headers or timestamp.
+    ///
+    /// # Errors
+    /// As [`send_to`](Producer::send_to).
+    pub fn send_record<S: Buffer>(
+        &self,
+        stream: &StreamKey,
+        record: KafkaRecord<'_>,
+        payload: S,
+    ) -> KafkaResult<KafkaSendFuture> {
+        let bytes = payload.as_bytes();
+        let mut r: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(stream.name()).payload(bytes);
+        if let Some(k) = record.key {
+            r = r.key(k);
+        }
+        if let Some(p) = record.partition {
+            r = r.partition(p);
+        }
+        if let Some(t) = record.timestamp {
+            r = r.timestamp(t);
+        }
+        if !record.headers.is_empty() {
+            let mut h = OwnedHeaders::new_with_capacity(record.headers.len());
+            for (key, value) in record.headers {
+                h = h.insert(Header { key, value });
+            }
+            r = r.headers(h);
+        }
+        self.enqueue(stream, r)
+    }
+
+    /// Hands the record to librdkafka; while its queue is full, waits (blocking the calling
+    /// thread, as the stdio producer does on a full pipe) up to the timeout.
+    fn enqueue(
+        &self,
+        stream: &StreamKey,
+        mut record: FutureRecord<'_, [u8], [u8]>,
+    ) -> KafkaResult<KafkaSendFuture> {
+        // stamp the record now, so the receipt knows its timestamp
+        let created = *record.timestamp.get_or_insert_with(now_millis);
+        let mut deadline = None;
+        loop {
+            match self.inner.send_result(record) {
+                Ok(delivery) => {
+                    return Ok(KafkaSendFuture {
+                        delivery,
+                        stream: stream.clone(),
+                        created,
+                    })
+                }
+                Err((KafkaErr::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
+                    let until = *deadline.get_or_insert_with(|| Instant::now() + self.timeout);
+                    if Instant::now() >= until {
+                        return Err(backend(KafkaErr::MessageProduction(
+                            RDKafkaErrorCode::QueueFull,
+                        )));
+                    }
+                    record = r;
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err((e, _)) => return Err(backend(e)),
+            }
+        }
+    }
+
+    /// `init_transactions` of a producer with a `transactional.id`.
+    ///
+    /// # Errors
+    /// rdkafka's error.
+    pub async fn init_transactions(&self) -> KafkaResult<()> {
+        let (p, t) = (self.inner.clone(), self.timeout);
+        blocking(move || p.init_transactions(t).map_err(backend)).await
+    }
+
+    /// Begins a transaction.
+    ///
+    /// # Errors
+    /// rdkafka's error.
+    pub fn begin_transaction(&self) -> KafkaResult<()> {
+        self.inner.begin_transaction().map_err(backend)
+    }
+
+    /// Commits the transaction.
+    ///
+    /// # Errors
+    /// rdkafka's error.
+    pub async fn commit_transaction(&self) -> KafkaResult<()> {
+        let (p, t) = (self.inner.clone(), self.timeout);
+        blocking(move || p.commit_transaction(t).map_err(backend)).await
+    }
+
+    /// Aborts the transaction.
+    ///
+    /// # Errors
+    /// rdkafka's error.
+    pub async fn abort_transaction(&self) -> KafkaResult<()> {
+        let (p, t) = (self.inner.clone(), self.timeout);
+        blocking(move || p.abort_transaction(t).map_err(backend)).await
+    }
+}
+
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+impl Producer for KafkaProducer {
+    type Error = KafkaErr;
+    type SendFuture = KafkaSendFuture;
+
+    /// Sends `payload` to `stream` (the partitioner picks the partition).
+    ///
+    /// # Errors
+    /// An rdkafka error if the message cannot be queued (too large, unknown topic, queue still full
+    /// after the timeout); the receipt fails if the broker did not take it.
+    ///
+    /// # Cancel safety
+    /// The message is queued when this returns; dropping the receipt does not unsend it.
+    fn send_to<S: Buffer>(&self, stream: &StreamKey, payload: S) -> KafkaResult<KafkaSendFuture> {
+        let record: FutureRecord<'_, [u8], [u8]> =
+            FutureRecord::to(stream.name()).payload(payload.as_bytes());
+        self.enqueue(stream, record)
+    }
+
+    /// Waits until every message sent so far is delivered (or failed).
+    ///
+    /// # Errors
+    /// rdkafka's error, e.g. a timeout.
+    async fn flush(&self) -> KafkaResult<()> {
+        let (p, t) = (self.inner.clone(), self.timeout);
+        blocking(move || p.flush(t).map_err(backend)).await
+    }
+
+    async fn end(self) -> KafkaResult<()> {
+        self.flush().await
+    }
+
+    fn anchor(&mut self, stream: StreamKey) -> KafkaResult<()> {
+        match &self.stream {
+            Some(s) => Err(StreamErr::AlreadyAnchored(s.clone())),
+            None => {
+                self.stream = Some(stream);
+                Ok(())
+            }
+        }
+    }
+
+    fn anchored(&self) -> KafkaResult<&StreamKey> {
+        self.stream.as_ref().ok_or(StreamErr::NotAnchored)
+    }
+}
