@@ -197,11 +197,26 @@ impl KafkaConsumer {
     }
 
     /// Moves the targets to the offsets in `tpl`: a new assignment for RealTime consumers, a
-    /// seek for group consumers (whose partitions the group assigns).
-    async fn reposition(&mut self, tpl: TopicPartitionList) -> KafkaResult<()> {
+    /// seek for group consumers (whose partitions the group assigns). `End` is looked up here, so
+    /// that every message produced after this returns is delivered (librdkafka would look it up
+    /// later, and could skip a message produced in between).
+    async fn reposition(&mut self, mut tpl: TopicPartitionList) -> KafkaResult<()> {
         let inner = self.inner.clone();
         let (mode, timeout) = (self.mode, self.timeout);
         blocking(move || {
+            let ends: Vec<(String, i32)> = tpl
+                .elements()
+                .iter()
+                .filter(|e| e.offset() == Offset::End)
+                .map(|e| (e.topic().to_owned(), e.partition()))
+                .collect();
+            for (topic, partition) in ends {
+                let (_, high) = inner
+                    .fetch_watermarks(&topic, partition, timeout)
+                    .map_err(backend)?;
+                tpl.set_partition_offset(&topic, partition, Offset::Offset(high))
+                    .map_err(backend)?;
+            }
             match mode {
                 ConsumerMode::RealTime => inner.assign(&tpl).map_err(backend)?,
                 _ => {
