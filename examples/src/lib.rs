@@ -35,6 +35,19 @@ impl From<Mode> for ConsumerMode {
     }
 }
 
+/// Parses `KEY=VALUE` (a librdkafka property for `--kafka-option`).
+///
+/// # Errors
+/// A message for clap to show.
+pub fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!(
+            "`{s}` is not KEY=VALUE (e.g. session.timeout.ms=6000)"
+        )),
+    }
+}
+
 /// Parses a duration such as `100ms` or `2s`.
 ///
 /// # Errors

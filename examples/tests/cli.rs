@@ -329,7 +329,7 @@ fn errors_say_what_is_wrong_and_what_to_do() {
             "consumer",
             &["--stream", "stdio:///a", "--offset", "start"],
             1,
-            "stdio cannot rewind",
+            "--offset needs kafka://",
         ),
         (
             "consumer",

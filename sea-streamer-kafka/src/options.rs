@@ -199,6 +199,12 @@ pub struct KafkaConsumerOptions {
 }
 
 impl KafkaConsumerOptions {
+    /// Changes the mode (for code that builds options before it knows the mode).
+    pub fn set_mode(&mut self, mode: ConsumerMode) -> &mut Self {
+        self.mode = mode;
+        self
+    }
+
     /// `session.timeout.ms` (Kafka's default is 45 s).
     pub fn set_session_timeout(&mut self, t: Duration) -> &mut Self {
         self.session_timeout = Some(t);

@@ -9,6 +9,9 @@ pub enum Backend {
     /// Unix pipes, `stdio://` (feature `stdio`).
     #[cfg(feature = "stdio")]
     Stdio,
+    /// Kafka, `kafka://host:port` (feature `kafka`).
+    #[cfg(feature = "kafka")]
+    Kafka,
 }
 
 /// Every scheme a SeaStreamer build may know, with the feature that brings it.
@@ -19,6 +22,8 @@ impl Backend {
     pub const AVAILABLE: &'static [Backend] = &[
         #[cfg(feature = "stdio")]
         Backend::Stdio,
+        #[cfg(feature = "kafka")]
+        Backend::Kafka,
     ];
 
     /// The URI scheme of this backend.
@@ -26,6 +31,8 @@ impl Backend {
         match self {
             #[cfg(feature = "stdio")]
             Backend::Stdio => "stdio",
+            #[cfg(feature = "kafka")]
+            Backend::Kafka => "kafka",
         }
     }
 

@@ -17,6 +17,9 @@ pub enum SeaConsumer {
     /// On stdio.
     #[cfg(feature = "stdio")]
     Stdio(sea_streamer_stdio::StdioConsumer),
+    /// On Kafka.
+    #[cfg(feature = "kafka")]
+    Kafka(sea_streamer_kafka::KafkaConsumer),
 }
 
 /// The [`Stream`] of a [`SeaConsumer`].
@@ -26,6 +29,9 @@ pub enum SeaMessageStream<'a> {
     /// On stdio.
     #[cfg(feature = "stdio")]
     Stdio(sea_streamer_stdio::StdioMessageStream<'a>),
+    /// On Kafka.
+    #[cfg(feature = "kafka")]
+    Kafka(sea_streamer_kafka::KafkaMessageStream<'a>),
 }
 
 impl<'a> Stream for SeaMessageStream<'a> {
@@ -40,6 +46,13 @@ impl<'a> Stream for SeaMessageStream<'a> {
                         .map_err(|e| e.map_backend(BackendErr::Stdio))
                 })
             }),
+            #[cfg(feature = "kafka")]
+            SeaMessageStream::Kafka(s) => Pin::new(s).poll_next(cx).map(|item| {
+                item.map(|r| {
+                    r.map(SeaMessage::Kafka)
+                        .map_err(|e| e.map_backend(BackendErr::Kafka))
+                })
+            }),
         }
     }
 }
@@ -50,6 +63,8 @@ impl SeaConsumer {
         match self {
             #[cfg(feature = "stdio")]
             SeaConsumer::Stdio(_) => Backend::Stdio,
+            #[cfg(feature = "kafka")]
+            SeaConsumer::Kafka(_) => Backend::Kafka,
         }
     }
 
@@ -59,6 +74,19 @@ impl SeaConsumer {
     pub fn get_stdio(&mut self) -> Option<&mut sea_streamer_stdio::StdioConsumer> {
         match self {
             SeaConsumer::Stdio(c) => Some(c),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "kafka")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kafka")))]
+impl SeaConsumer {
+    /// The Kafka consumer, if this is one (for commits, and the rdkafka consumer).
+    pub fn get_kafka(&mut self) -> Option<&mut sea_streamer_kafka::KafkaConsumer> {
+        match self {
+            SeaConsumer::Kafka(c) => Some(c),
             #[allow(unreachable_patterns)]
             _ => None,
         }
@@ -77,6 +105,11 @@ impl Consumer for SeaConsumer {
                 .seek(to)
                 .await
                 .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaConsumer::Kafka(c) => c
+                .seek(to)
+                .await
+                .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -87,6 +120,11 @@ impl Consumer for SeaConsumer {
                 .rewind(pos)
                 .await
                 .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaConsumer::Kafka(c) => c
+                .rewind(pos)
+                .await
+                .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -94,6 +132,8 @@ impl Consumer for SeaConsumer {
         match self {
             #[cfg(feature = "stdio")]
             SeaConsumer::Stdio(c) => c.assign(ss).map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaConsumer::Kafka(c) => c.assign(ss).map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -101,6 +141,8 @@ impl Consumer for SeaConsumer {
         match self {
             #[cfg(feature = "stdio")]
             SeaConsumer::Stdio(c) => c.unassign(ss).map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaConsumer::Kafka(c) => c.unassign(ss).map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -112,6 +154,12 @@ impl Consumer for SeaConsumer {
                 .await
                 .map(SeaMessage::Stdio)
                 .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaConsumer::Kafka(c) => c
+                .next()
+                .await
+                .map(SeaMessage::Kafka)
+                .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -119,6 +167,8 @@ impl Consumer for SeaConsumer {
         match self {
             #[cfg(feature = "stdio")]
             SeaConsumer::Stdio(c) => SeaMessageStream::Stdio(c.stream()),
+            #[cfg(feature = "kafka")]
+            SeaConsumer::Kafka(c) => SeaMessageStream::Kafka(c.stream()),
         }
     }
 }

@@ -10,6 +10,10 @@ pub enum BackendErr {
     #[cfg(feature = "stdio")]
     #[error(transparent)]
     Stdio(#[from] sea_streamer_stdio::StdioErr),
+    /// From the Kafka backend.
+    #[cfg(feature = "kafka")]
+    #[error(transparent)]
+    Kafka(#[from] sea_streamer_kafka::KafkaErr),
 }
 
 /// [`StreamResult`] of the run-time selected backend.

@@ -9,6 +9,11 @@ pub use sea_streamer_types::*;
 /// The stdio backend (`stdio://`): the `sea-streamer-stdio` crate.
 pub use sea_streamer_stdio as stdio;
 
+#[cfg(feature = "kafka")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kafka")))]
+/// The Kafka backend (`kafka://`): the `sea-streamer-kafka` crate.
+pub use sea_streamer_kafka as kafka;
+
 mod backend;
 mod consumer;
 mod error;

@@ -13,6 +13,8 @@ pub struct SeaConnectOptions {
     timeout: Option<Duration>,
     #[cfg(feature = "stdio")]
     stdio: sea_streamer_stdio::StdioConnectOptions,
+    #[cfg(feature = "kafka")]
+    kafka: sea_streamer_kafka::KafkaConnectOptions,
 }
 
 impl SeaConnectOptions {
@@ -39,6 +41,28 @@ impl SeaConnectOptions {
     }
 }
 
+#[cfg(feature = "kafka")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kafka")))]
+impl SeaConnectOptions {
+    /// Changes the Kafka backend's options.
+    pub fn set_kafka_connect_options(
+        &mut self,
+        f: impl FnOnce(&mut sea_streamer_kafka::KafkaConnectOptions),
+    ) -> &mut Self {
+        f(&mut self.kafka);
+        self
+    }
+
+    /// The Kafka backend's options (with the common timeout applied).
+    pub fn into_kafka_connect_options(self) -> sea_streamer_kafka::KafkaConnectOptions {
+        let mut o = self.kafka;
+        if let Some(t) = self.timeout {
+            o.set_timeout(t);
+        }
+        o
+    }
+}
+
 impl ConnectOptions for SeaConnectOptions {
     fn timeout(&self) -> Option<Duration> {
         self.timeout
@@ -56,6 +80,31 @@ impl ConnectOptions for SeaConnectOptions {
 pub struct SeaConsumerOptions {
     mode: ConsumerMode,
     group: Option<ConsumerGroup>,
+    #[cfg(feature = "kafka")]
+    kafka: sea_streamer_kafka::KafkaConsumerOptions,
+}
+
+#[cfg(feature = "kafka")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kafka")))]
+impl SeaConsumerOptions {
+    /// Changes the Kafka backend's consumer options (the mode and group are these options').
+    pub fn set_kafka_consumer_options(
+        &mut self,
+        f: impl FnOnce(&mut sea_streamer_kafka::KafkaConsumerOptions),
+    ) -> &mut Self {
+        f(&mut self.kafka);
+        self
+    }
+
+    /// The Kafka backend's options for these.
+    pub fn to_kafka_consumer_options(&self) -> sea_streamer_kafka::KafkaConsumerOptions {
+        let mut o = self.kafka.clone();
+        o.set_mode(self.mode);
+        if let Some(g) = &self.group {
+            o.set_consumer_group(g.clone());
+        }
+        o
+    }
 }
 
 impl SeaConsumerOptions {
@@ -73,7 +122,10 @@ impl SeaConsumerOptions {
 
 impl ConsumerOptions for SeaConsumerOptions {
     fn new(mode: ConsumerMode) -> Self {
-        Self { mode, group: None }
+        Self {
+            mode,
+            ..Default::default()
+        }
     }
 
     fn mode(&self) -> ConsumerMode {
@@ -92,6 +144,27 @@ impl ConsumerOptions for SeaConsumerOptions {
 
 /// Options of [`SeaStreamer::create_producer`](crate::SeaStreamer).
 #[derive(Debug, Default, Clone)]
-pub struct SeaProducerOptions {}
+pub struct SeaProducerOptions {
+    #[cfg(feature = "kafka")]
+    kafka: sea_streamer_kafka::KafkaProducerOptions,
+}
+
+#[cfg(feature = "kafka")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kafka")))]
+impl SeaProducerOptions {
+    /// Changes the Kafka backend's producer options.
+    pub fn set_kafka_producer_options(
+        &mut self,
+        f: impl FnOnce(&mut sea_streamer_kafka::KafkaProducerOptions),
+    ) -> &mut Self {
+        f(&mut self.kafka);
+        self
+    }
+
+    /// The Kafka backend's producer options.
+    pub fn to_kafka_producer_options(&self) -> sea_streamer_kafka::KafkaProducerOptions {
+        self.kafka.clone()
+    }
+}
 
 impl ProducerOptions for SeaProducerOptions {}

@@ -17,6 +17,9 @@ pub enum SeaProducer {
     /// On stdio.
     #[cfg(feature = "stdio")]
     Stdio(sea_streamer_stdio::StdioProducer),
+    /// On Kafka.
+    #[cfg(feature = "kafka")]
+    Kafka(sea_streamer_kafka::KafkaProducer),
 }
 
 /// The receipt future of a [`SeaProducer`] send.
@@ -26,6 +29,9 @@ pub enum SeaSendFuture {
     /// On stdio.
     #[cfg(feature = "stdio")]
     Stdio(sea_streamer_stdio::StdioSendFuture),
+    /// On Kafka.
+    #[cfg(feature = "kafka")]
+    Kafka(sea_streamer_kafka::KafkaSendFuture),
 }
 
 impl Future for SeaSendFuture {
@@ -37,6 +43,10 @@ impl Future for SeaSendFuture {
             SeaSendFuture::Stdio(f) => Pin::new(f)
                 .poll(cx)
                 .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaSendFuture::Kafka(f) => Pin::new(f)
+                .poll(cx)
+                .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 }
@@ -47,6 +57,8 @@ impl SeaProducer {
         match self {
             #[cfg(feature = "stdio")]
             SeaProducer::Stdio(_) => Backend::Stdio,
+            #[cfg(feature = "kafka")]
+            SeaProducer::Kafka(_) => Backend::Kafka,
         }
     }
 
@@ -56,6 +68,19 @@ impl SeaProducer {
     pub fn get_stdio(&mut self) -> Option<&mut sea_streamer_stdio::StdioProducer> {
         match self {
             SeaProducer::Stdio(p) => Some(p),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "kafka")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kafka")))]
+impl SeaProducer {
+    /// The Kafka producer, if this is one.
+    pub fn get_kafka(&mut self) -> Option<&mut sea_streamer_kafka::KafkaProducer> {
+        match self {
+            SeaProducer::Kafka(p) => Some(p),
             #[allow(unreachable_patterns)]
             _ => None,
         }
@@ -73,6 +98,11 @@ impl Producer for SeaProducer {
                 .send_to(stream, payload)
                 .map(SeaSendFuture::Stdio)
                 .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaProducer::Kafka(p) => p
+                .send_to(stream, payload)
+                .map(SeaSendFuture::Kafka)
+                .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -83,6 +113,11 @@ impl Producer for SeaProducer {
                 .flush()
                 .await
                 .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaProducer::Kafka(p) => p
+                .flush()
+                .await
+                .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -90,6 +125,8 @@ impl Producer for SeaProducer {
         match self {
             #[cfg(feature = "stdio")]
             SeaProducer::Stdio(p) => p.end().await.map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaProducer::Kafka(p) => p.end().await.map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -99,6 +136,10 @@ impl Producer for SeaProducer {
             SeaProducer::Stdio(p) => p
                 .anchor(stream)
                 .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaProducer::Kafka(p) => p
+                .anchor(stream)
+                .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -106,6 +147,8 @@ impl Producer for SeaProducer {
         match self {
             #[cfg(feature = "stdio")]
             SeaProducer::Stdio(p) => p.anchored().map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaProducer::Kafka(p) => p.anchored().map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 }

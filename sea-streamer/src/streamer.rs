@@ -26,6 +26,9 @@ pub enum SeaStreamer {
     /// On stdio.
     #[cfg(feature = "stdio")]
     Stdio(sea_streamer_stdio::StdioStreamer),
+    /// On Kafka.
+    #[cfg(feature = "kafka")]
+    Kafka(sea_streamer_kafka::KafkaStreamer),
 }
 
 impl SeaStreamer {
@@ -34,6 +37,8 @@ impl SeaStreamer {
         match self {
             #[cfg(feature = "stdio")]
             SeaStreamer::Stdio(_) => Backend::Stdio,
+            #[cfg(feature = "kafka")]
+            SeaStreamer::Kafka(_) => Backend::Kafka,
         }
     }
 
@@ -43,6 +48,19 @@ impl SeaStreamer {
     pub fn get_stdio(&self) -> Option<&sea_streamer_stdio::StdioStreamer> {
         match self {
             SeaStreamer::Stdio(s) => Some(s),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "kafka")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kafka")))]
+impl SeaStreamer {
+    /// The Kafka streamer, if this is one.
+    pub fn get_kafka(&self) -> Option<&sea_streamer_kafka::KafkaStreamer> {
+        match self {
+            SeaStreamer::Kafka(s) => Some(s),
             #[allow(unreachable_patterns)]
             _ => None,
         }
@@ -73,6 +91,14 @@ impl Streamer for SeaStreamer {
             .await
             .map(SeaStreamer::Stdio)
             .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            Backend::Kafka => sea_streamer_kafka::KafkaStreamer::connect(
+                uri,
+                options.into_kafka_connect_options(),
+            )
+            .await
+            .map(SeaStreamer::Kafka)
+            .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -83,6 +109,11 @@ impl Streamer for SeaStreamer {
                 .disconnect()
                 .await
                 .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaStreamer::Kafka(s) => s
+                .disconnect()
+                .await
+                .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -95,6 +126,12 @@ impl Streamer for SeaStreamer {
                 .await
                 .map(SeaProducer::Stdio)
                 .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaStreamer::Kafka(s) => s
+                .create_generic_producer(options.to_kafka_producer_options())
+                .await
+                .map(SeaProducer::Kafka)
+                .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -110,6 +147,12 @@ impl Streamer for SeaStreamer {
                 .await
                 .map(SeaConsumer::Stdio)
                 .map_err(|e| e.map_backend(BackendErr::Stdio)),
+            #[cfg(feature = "kafka")]
+            SeaStreamer::Kafka(s) => s
+                .create_consumer(streams, options.to_kafka_consumer_options())
+                .await
+                .map(SeaConsumer::Kafka)
+                .map_err(|e| e.map_backend(BackendErr::Kafka)),
         }
     }
 
@@ -117,6 +160,8 @@ impl Streamer for SeaStreamer {
         match self {
             #[cfg(feature = "stdio")]
             SeaStreamer::Stdio(s) => s.capabilities(),
+            #[cfg(feature = "kafka")]
+            SeaStreamer::Kafka(s) => s.capabilities(),
         }
     }
 }

@@ -28,3 +28,44 @@ impl Harness for SeaOnStdio {
 }
 
 conformance_tests!(SeaOnStdio);
+
+/// `SeaStreamer` on `kafka://`, against librdkafka's mock cluster.
+mod on_kafka_mock {
+    use sea_streamer::{SeaConnectOptions, SeaConsumerOptions, SeaStreamer};
+    use sea_streamer_tests::{test_consumer_options, Mock};
+    use sea_streamer_types::{
+        conformance::Harness, conformance_tests, ConsumerMode, ConsumerOptions, StreamKey, Streamer,
+    };
+
+    struct SeaOnMock(Mock);
+
+    impl Harness for SeaOnMock {
+        type Streamer = SeaStreamer;
+
+        async fn streamer(&self) -> SeaStreamer {
+            let uri = format!("kafka://{}", self.0.bootstrap());
+            match SeaStreamer::connect(uri.parse().expect("mock URI"), SeaConnectOptions::default())
+                .await
+            {
+                Ok(s) => s,
+                Err(e) => panic!("connect: {e}"),
+            }
+        }
+
+        async fn stream(&self, name: &str) -> StreamKey {
+            self.0.stream(name).await
+        }
+
+        fn exact_receipt_timestamps(&self) -> bool {
+            self.0.exact_receipt_timestamps()
+        }
+
+        fn consumer_options(&self, mode: ConsumerMode) -> SeaConsumerOptions {
+            let mut o = SeaConsumerOptions::new(mode);
+            o.set_kafka_consumer_options(|k| *k = test_consumer_options(mode));
+            o
+        }
+    }
+
+    conformance_tests!(SeaOnMock(Mock::new()));
+}

@@ -12,8 +12,10 @@ use std::{
 
 use clap::Parser;
 use futures::FutureExt;
-use sea_streamer::{Consumer, SeqPos, StreamErr, StreamUrl, Streamer};
-use sea_streamer_examples::{connect, consumer_options, print_message, run, Mode};
+use sea_streamer::{
+    kafka::AutoOffsetReset, Backend, Consumer, ConsumerMode, StreamErr, StreamUrl, Streamer,
+};
+use sea_streamer_examples::{connect, consumer_options, parse_key_value, print_message, run, Mode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Offset {
@@ -37,29 +39,45 @@ struct Args {
     /// Consumer group (required by load-balanced)
     #[arg(long)]
     group: Option<String>,
-    /// Where to start (needs a backend that keeps messages; stdio reads its input as it comes)
+    /// Where to start when there is no commit to resume from (Kafka's auto.offset.reset).
+    /// Default: start for resumable and load-balanced, end for real-time. Not for stdio, which
+    /// reads its input as it comes
     #[arg(long, value_enum)]
     offset: Option<Offset>,
     /// Exit after this many messages (default: at the end of the stream)
     #[arg(long)]
     count: Option<u64>,
+    /// A librdkafka consumer property, KEY=VALUE (repeatable), e.g. session.timeout.ms=6000
+    #[arg(long = "kafka-option", value_parser = parse_key_value)]
+    kafka_options: Vec<(String, String)>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
     run(async move {
         let streamer = connect(&args.stream).await?;
-        let mut consumer = streamer
-            .create_consumer(
-                args.stream.stream_keys(),
-                consumer_options(args.mode, args.group.as_deref()),
-            )
-            .await?;
-        match args.offset {
-            Some(Offset::Start) => consumer.rewind(SeqPos::Beginning).await?,
-            Some(Offset::End) => consumer.rewind(SeqPos::End).await?,
-            None => {}
+        if streamer.backend() == Backend::Stdio && args.offset.is_some() {
+            return Err(
+                "stdio reads its input as it comes and has no offsets: --offset needs kafka://"
+                    .into(),
+            );
         }
+        let reset = match (args.offset, args.mode) {
+            (Some(Offset::Start), _) | (None, Mode::Resumable | Mode::LoadBalanced) => {
+                AutoOffsetReset::Earliest
+            }
+            _ => AutoOffsetReset::Latest,
+        };
+        let mut options = consumer_options(args.mode, args.group.as_deref());
+        options.set_kafka_consumer_options(|o| {
+            o.set_auto_offset_reset(reset);
+            for (k, v) in &args.kafka_options {
+                o.add_custom_option(k, v);
+            }
+        });
+        let mut consumer = streamer
+            .create_consumer(args.stream.stream_keys(), options)
+            .await?;
         let mut out = BufWriter::new(io::stdout().lock());
         let mut line = Vec::new();
         let mut printed = 0;
@@ -81,6 +99,12 @@ fn main() -> ExitCode {
             printed += 1;
         }
         out.flush()?;
+        // a group consumer commits what it printed, so the next run resumes after it
+        if let Some(kafka) = consumer.get_kafka() {
+            if kafka.mode() != ConsumerMode::RealTime && printed > 0 {
+                kafka.commit().await?;
+            }
+        }
         Ok(())
     })
 }
