@@ -19,6 +19,8 @@ use std::{
 
 use clap::{Parser, Subcommand};
 
+mod kafka;
+
 #[derive(Debug, Parser)]
 #[command(about = "SeaStreamer benchmarks: ratios against baselines measured in the same run")]
 struct Args {
@@ -46,6 +48,18 @@ enum Cmd {
         #[arg(long, default_value_t = 20_000_000)]
         slow_rate: u64,
     },
+    /// Kafka: Producer::send and Consumer::stream() against raw rdkafka, and RealTime latency
+    Kafka {
+        /// The broker, host:port
+        #[arg(long, env = "KAFKA_BROKERS")]
+        brokers: String,
+        /// Messages per run
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: u64,
+        /// Runs per measurement (the best is kept)
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
     /// The baseline: copy stdin to stdout line by line through a BufReader and a BufWriter
     LineCopy,
     /// A slow reader: reads stdin at about RATE bytes per second, discarding it
@@ -64,6 +78,11 @@ fn main() -> ExitCode {
             runs,
             slow_rate,
         } => stdio(&relay, &dir, &lines, runs, slow_rate),
+        Cmd::Kafka {
+            brokers,
+            messages,
+            runs,
+        } => kafka_bench(&brokers, messages, runs),
         Cmd::LineCopy => line_copy(),
         Cmd::SlowRead { rate } => slow_read(rate),
     };
@@ -73,6 +92,18 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn kafka_bench(brokers: &str, messages: u64, runs: u32) -> io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    if runtime.block_on(kafka::run(brokers, messages, runs))? {
+        Ok(())
+    } else {
+        Err(io::Error::other("a bar was missed"))
     }
 }
 

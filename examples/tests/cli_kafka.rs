@@ -5,8 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code fails loudly
 
 use std::{
-    io::Write,
+    io::{Read, Write},
     process::{Command, Output, Stdio},
+    time::{Duration, Instant},
 };
 
 use sea_streamer_stdio::parser::parse_line;
@@ -28,13 +29,11 @@ async fn topic(b: &Broker, name: &str) -> String {
     format!("kafka://{}/{t}", b.brokers())
 }
 
-/// Options that keep tansu's group joins short.
-const FAST_JOIN: [&str; 4] = [
-    "--kafka-option",
-    "session.timeout.ms=6000",
-    "--kafka-option",
-    "fetch.wait.max.ms=10",
-];
+/// Keeps tansu's group joins short (the first join waits half the session timeout).
+const FAST_JOIN: [&str; 2] = ["--kafka-option", "session.timeout.ms=6000"];
+
+/// How long one program may run before the test fails (instead of hanging).
+const DEADLINE: Duration = Duration::from_secs(40);
 
 fn run(bin: &str, args: &[&str], stdin: &str) -> Output {
     let path = match bin {
@@ -57,7 +56,36 @@ fn run(bin: &str, args: &[&str], stdin: &str) -> Output {
         .unwrap()
         .write_all(stdin.as_bytes())
         .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = stdout.read_to_end(&mut v);
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = stderr.read_to_end(&mut v);
+        v
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            let printed = String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned();
+            panic!("{bin} {args:?} did not finish within {DEADLINE:?}; it printed:\n{printed}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = Output {
+        status,
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    };
     assert!(
         out.status.success(),
         "{bin} {args:?} failed: {}",

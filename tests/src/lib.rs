@@ -43,12 +43,11 @@ pub fn unique(name: &str) -> String {
 }
 
 /// Consumer options for tests: a short session timeout (group joins wait for half of it on
-/// tansu), group consumers from the earliest offset, and short fetch waits (tansu does not wake
-/// a waiting fetch when data arrives).
+/// tansu), and group consumers from the earliest offset. (Not a short `fetch.wait.max.ms`:
+/// polling tansu every 10 ms now and then leaves a group's committed-offset fetch unanswered.)
 pub fn test_consumer_options(mode: ConsumerMode) -> KafkaConsumerOptions {
     let mut o = KafkaConsumerOptions::new(mode);
-    o.set_session_timeout(Duration::from_secs(6))
-        .add_custom_option("fetch.wait.max.ms", "10");
+    o.set_session_timeout(Duration::from_secs(6));
     if mode != ConsumerMode::RealTime {
         o.set_auto_offset_reset(AutoOffsetReset::Earliest);
     }

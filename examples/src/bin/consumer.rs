@@ -70,7 +70,8 @@ fn main() -> ExitCode {
         };
         let mut options = consumer_options(args.mode, args.group.as_deref());
         options.set_kafka_consumer_options(|o| {
-            o.set_auto_offset_reset(reset);
+            // group consumers commit what they printed, at exit (below)
+            o.set_auto_offset_reset(reset).set_enable_auto_commit(false);
             for (k, v) in &args.kafka_options {
                 o.add_custom_option(k, v);
             }
