@@ -76,8 +76,6 @@ impl<'a> KafkaRecord<'a> {
 pub struct KafkaSendFuture {
     delivery: DeliveryFuture,
     stream: StreamKey,
-    /// the CreateTime the record was given
-    created: i64,
 }
 
 impl std::fmt::Debug for KafkaSendFuture {
@@ -98,11 +96,9 @@ impl Future for KafkaSendFuture {
                 this.stream.clone(),
                 ShardId::new(u64::try_from(d.partition).unwrap_or(0)),
                 u64::try_from(d.offset).unwrap_or(0),
-                // the broker's time where the topic keeps LogAppendTime; else the record's own
-                match d.timestamp {
-                    rdkafka::Timestamp::LogAppendTime(_) => timestamp_of(d.timestamp),
-                    _ => timestamp_of(rdkafka::Timestamp::CreateTime(this.created)),
-                },
+                // the record's create time (librdkafka stamps it at send), or the broker's time
+                // for topics that keep log-append time
+                timestamp_of(d.timestamp),
             )),
             Ok(Err((e, _))) => Err(backend(e)),
             Err(_) => Err(backend(KafkaErr::Canceled)),
@@ -162,8 +158,6 @@ impl KafkaProducer {
         stream: &StreamKey,
         mut record: FutureRecord<'_, [u8], [u8]>,
     ) -> KafkaResult<KafkaSendFuture> {
-        // stamp the record now, so the receipt knows its timestamp
-        let created = *record.timestamp.get_or_insert_with(now_millis);
         let mut deadline = None;
         loop {
             match self.inner.send_result(record) {
@@ -171,7 +165,6 @@ impl KafkaProducer {
                     return Ok(KafkaSendFuture {
                         delivery,
                         stream: stream.clone(),
-                        created,
                     })
                 }
                 Err((KafkaErr::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
@@ -223,13 +216,6 @@ impl KafkaProducer {
         let (p, t) = (self.inner.clone(), self.timeout);
         blocking(move || p.abort_transaction(t).map_err(backend)).await
     }
-}
-
-fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 impl Producer for KafkaProducer {
