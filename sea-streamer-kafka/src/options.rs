@@ -93,6 +93,19 @@ impl fmt::Debug for SaslOptions {
 #[derive(Clone, Default, PartialEq, Eq)]
 struct Custom(Vec<(String, String)>);
 
+impl Custom {
+    fn push(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        self.0.push((key.into(), value.into()));
+    }
+
+    /// Sets every property on `config`, after the typed ones (so a custom one wins).
+    fn apply(&self, config: &mut ClientConfig) {
+        for (k, v) in &self.0 {
+            config.set(k, v);
+        }
+    }
+}
+
 impl fmt::Debug for Custom {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut m = f.debug_map();
@@ -134,7 +147,7 @@ impl KafkaConnectOptions {
         key: impl Into<String>,
         value: impl Into<String>,
     ) -> &mut Self {
-        self.custom.0.push((key.into(), value.into()));
+        self.custom.push(key, value);
         self
     }
 
@@ -157,9 +170,7 @@ impl KafkaConnectOptions {
             config.set("sasl.username", &sasl.username);
             config.set("sasl.password", &sasl.password);
         }
-        for (k, v) in &self.custom.0 {
-            config.set(k, v);
-        }
+        self.custom.apply(&mut config);
         config
     }
 }
@@ -249,7 +260,7 @@ impl KafkaConsumerOptions {
         key: impl Into<String>,
         value: impl Into<String>,
     ) -> &mut Self {
-        self.custom.0.push((key.into(), value.into()));
+        self.custom.push(key, value);
         self
     }
 
@@ -275,9 +286,7 @@ impl KafkaConsumerOptions {
         if let Some(v) = self.enable_auto_offset_store {
             config.set("enable.auto.offset.store", v.to_string());
         }
-        for (k, v) in &self.custom.0 {
-            config.set(k, v);
-        }
+        self.custom.apply(config);
     }
 }
 
@@ -349,7 +358,7 @@ impl KafkaProducerOptions {
         key: impl Into<String>,
         value: impl Into<String>,
     ) -> &mut Self {
-        self.custom.0.push((key.into(), value.into()));
+        self.custom.push(key, value);
         self
     }
 
@@ -370,9 +379,7 @@ impl KafkaProducerOptions {
         if let Some(id) = &self.transactional_id {
             config.set("transactional.id", id);
         }
-        for (k, v) in &self.custom.0 {
-            config.set(k, v);
-        }
+        self.custom.apply(config);
     }
 }
 

@@ -25,7 +25,7 @@ use crate::{
 /// A sender waits (like `println!` on a full pipe) while this much is buffered.
 const HIGH_WATER: usize = 1 << 20;
 /// The longest a line waits for company before it is written (as librdkafka's `linger.ms`).
-pub(crate) const LINGER: Duration = Duration::from_millis(1);
+const LINGER: Duration = Duration::from_millis(1);
 /// A batch this big is written without lingering.
 const LINGER_BYTES: usize = 256 * 1024;
 
