@@ -9,7 +9,7 @@ use std::{
 
 use futures::Stream;
 use rdkafka::{
-    consumer::{CommitMode, Consumer as _, MessageStream, StreamConsumer},
+    consumer::{CommitMode, Consumer as _, ConsumerGroupMetadata, MessageStream, StreamConsumer},
     Offset, TopicPartitionList,
 };
 use sea_streamer_types::{
@@ -17,6 +17,7 @@ use sea_streamer_types::{
 };
 
 use crate::{
+    close::OffExecutor,
     error::{backend, blocking},
     KafkaErr, KafkaMessage, KafkaResult,
 };
@@ -31,9 +32,14 @@ use crate::{
 /// **Commit rule**: committing (or storing) message M means M is done: after a restart, the
 /// group's first message is M + 1. Every commit method here takes the message (or its
 /// identifier) itself, never an offset "to commit".
+///
+/// Dropping it closes the rdkafka consumer (leaving the group, with auto-commit a final commit)
+/// on a thread of its own: the drop does not block the async executor, and a runtime shutdown
+/// waits for the close up to the streamer's timeout, not longer (with the broker gone, rdkafka's
+/// close could wait forever).
 pub struct KafkaConsumer {
     mode: ConsumerMode,
-    inner: Arc<StreamConsumer>,
+    inner: Arc<OffExecutor<StreamConsumer>>,
     streams: Vec<StreamKey>,
     assigned: Vec<(StreamKey, ShardId)>,
     timeout: Duration,
@@ -60,7 +66,7 @@ fn offset_of(seq: SeqNo) -> i64 {
 impl KafkaConsumer {
     pub(crate) fn new(
         mode: ConsumerMode,
-        inner: Arc<StreamConsumer>,
+        inner: Arc<OffExecutor<StreamConsumer>>,
         streams: Vec<StreamKey>,
         timeout: Duration,
     ) -> Self {
@@ -90,18 +96,21 @@ impl KafkaConsumer {
         }
     }
 
-    fn after(
+    fn after(&self, id: &(StreamKey, ShardId, SeqNo)) -> KafkaResult<TopicPartitionList> {
+        done_offsets(std::slice::from_ref(id))
+    }
+
+    /// What [`KafkaProducer::send_offsets_to_transaction`](crate::KafkaProducer::send_offsets_to_transaction)
+    /// needs: the offsets that mark `done` as done, and the group's metadata.
+    pub(crate) fn transaction_offsets(
         &self,
-        (stream, shard, seq): &(StreamKey, ShardId, SeqNo),
-    ) -> KafkaResult<TopicPartitionList> {
-        let mut tpl = TopicPartitionList::new();
-        tpl.add_partition_offset(
-            stream.name(),
-            partition_of(*shard),
-            Offset::Offset(offset_of(*seq) + 1),
-        )
-        .map_err(backend)?;
-        Ok(tpl)
+        done: &[(StreamKey, ShardId, SeqNo)],
+    ) -> KafkaResult<(TopicPartitionList, ConsumerGroupMetadata)> {
+        self.check_commit()?;
+        let group = self.inner.group_metadata().ok_or_else(|| {
+            StreamErr::Unsupported("this consumer has no consumer group to commit for".into())
+        })?;
+        Ok((done_offsets(done)?, group))
     }
 
     /// Commits message `m`: after a restart the group starts at the message after it. Returns
@@ -230,6 +239,32 @@ impl KafkaConsumer {
         })
         .await
     }
+}
+
+/// The offsets that mark the messages `done` as done: each one's sequence + 1 (the commit rule),
+/// the highest per partition.
+fn done_offsets(done: &[(StreamKey, ShardId, SeqNo)]) -> KafkaResult<TopicPartitionList> {
+    let mut next: Vec<(&str, i32, i64)> = Vec::with_capacity(done.len());
+    for (stream, shard, seq) in done {
+        let (topic, partition, offset) = (
+            stream.name(),
+            partition_of(*shard),
+            offset_of(*seq).saturating_add(1),
+        );
+        match next
+            .iter_mut()
+            .find(|(t, p, _)| *t == topic && *p == partition)
+        {
+            Some(entry) => entry.2 = entry.2.max(offset),
+            None => next.push((topic, partition, offset)),
+        }
+    }
+    let mut tpl = TopicPartitionList::with_capacity(next.len());
+    for (topic, partition, offset) in next {
+        tpl.add_partition_offset(topic, partition, Offset::Offset(offset))
+            .map_err(backend)?;
+    }
+    Ok(tpl)
 }
 
 impl Consumer for KafkaConsumer {

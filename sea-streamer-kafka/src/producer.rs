@@ -3,6 +3,7 @@
 use std::{
     future::Future,
     pin::Pin,
+    sync::Arc,
     task::{Context, Poll},
     time::{Duration, Instant},
 };
@@ -12,18 +13,24 @@ use rdkafka::{
     message::{Header, OwnedHeaders},
     producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer as _},
 };
-use sea_streamer_types::{Buffer, MessageHeader, Producer, ShardId, StreamErr, StreamKey};
+use sea_streamer_types::{Buffer, MessageHeader, Producer, SeqNo, ShardId, StreamErr, StreamKey};
 
 use crate::{
+    close::{Flushing, OffExecutor},
     error::{backend, blocking},
     message::timestamp_of,
-    KafkaErr, KafkaResult,
+    streamer::check_topic,
+    KafkaConsumer, KafkaErr, KafkaResult,
 };
 
 /// A producer on Kafka. Clones share one rdkafka producer (one connection).
+///
+/// Dropping the last clone waits, off the async executor, up to the timeout for what was sent to
+/// be delivered, then closes the connection; [`flush`](Producer::flush) or
+/// [`end`](Producer::end) first to see the outcome.
 #[derive(Clone)]
 pub struct KafkaProducer {
-    inner: FutureProducer,
+    inner: Arc<OffExecutor<Flushing>>,
     stream: Option<StreamKey>,
     timeout: Duration,
 }
@@ -107,9 +114,13 @@ impl Future for KafkaSendFuture {
 }
 
 impl KafkaProducer {
-    pub(crate) fn new(inner: FutureProducer, timeout: Duration) -> Self {
+    pub(crate) fn new(producer: FutureProducer, timeout: Duration) -> Self {
         Self {
-            inner,
+            // the flush, then rdkafka's own drop (a purge and a flush of up to 500 ms)
+            inner: Arc::new(OffExecutor::new(
+                Flushing { producer, timeout },
+                timeout + Duration::from_secs(1),
+            )),
             stream: None,
             timeout,
         }
@@ -117,7 +128,7 @@ impl KafkaProducer {
 
     /// The rdkafka producer.
     pub fn inner(&self) -> &FutureProducer {
-        &self.inner
+        &self.inner.producer
     }
 
     /// Sends `payload` to `stream` with a key, partition, headers or timestamp.
@@ -158,9 +169,10 @@ impl KafkaProducer {
         stream: &StreamKey,
         mut record: FutureRecord<'_, [u8], [u8]>,
     ) -> KafkaResult<KafkaSendFuture> {
+        check_topic(stream)?;
         let mut deadline = None;
         loop {
-            match self.inner.send_result(record) {
+            match self.inner.producer.send_result(record) {
                 Ok(delivery) => {
                     return Ok(KafkaSendFuture {
                         delivery,
@@ -188,7 +200,7 @@ impl KafkaProducer {
     /// rdkafka's error.
     pub async fn init_transactions(&self) -> KafkaResult<()> {
         let (p, t) = (self.inner.clone(), self.timeout);
-        blocking(move || p.init_transactions(t).map_err(backend)).await
+        blocking(move || p.producer.init_transactions(t).map_err(backend)).await
     }
 
     /// Begins a transaction.
@@ -196,7 +208,7 @@ impl KafkaProducer {
     /// # Errors
     /// rdkafka's error.
     pub fn begin_transaction(&self) -> KafkaResult<()> {
-        self.inner.begin_transaction().map_err(backend)
+        self.inner.producer.begin_transaction().map_err(backend)
     }
 
     /// Commits the transaction.
@@ -205,7 +217,32 @@ impl KafkaProducer {
     /// rdkafka's error.
     pub async fn commit_transaction(&self) -> KafkaResult<()> {
         let (p, t) = (self.inner.clone(), self.timeout);
-        blocking(move || p.commit_transaction(t).map_err(backend)).await
+        blocking(move || p.producer.commit_transaction(t).map_err(backend)).await
+    }
+
+    /// Adds a consumer's progress to the current transaction: once the transaction commits,
+    /// `consumer`'s group has each message in `done` as done, atomically with what the
+    /// transaction produced (the commit rule: the group resumes after each one). This is the
+    /// consume-transform-produce loop of exactly-once processing; whoever reads the output sets
+    /// `isolation.level=read_committed`. Use it instead of the consumer's own commits, with
+    /// auto-commit off.
+    ///
+    /// # Errors
+    /// [`StreamErr::CommitNotAllowed`] for a RealTime consumer; rdkafka's error (no transaction
+    /// begun, timeout, fenced producer).
+    pub async fn send_offsets_to_transaction(
+        &self,
+        consumer: &KafkaConsumer,
+        done: &[(StreamKey, ShardId, SeqNo)],
+    ) -> KafkaResult<()> {
+        let (offsets, group) = consumer.transaction_offsets(done)?;
+        let (p, t) = (self.inner.clone(), self.timeout);
+        blocking(move || {
+            p.producer
+                .send_offsets_to_transaction(&offsets, &group, t)
+                .map_err(backend)
+        })
+        .await
     }
 
     /// Aborts the transaction.
@@ -214,7 +251,7 @@ impl KafkaProducer {
     /// rdkafka's error.
     pub async fn abort_transaction(&self) -> KafkaResult<()> {
         let (p, t) = (self.inner.clone(), self.timeout);
-        blocking(move || p.abort_transaction(t).map_err(backend)).await
+        blocking(move || p.producer.abort_transaction(t).map_err(backend)).await
     }
 }
 
@@ -242,7 +279,7 @@ impl Producer for KafkaProducer {
     /// rdkafka's error, e.g. a timeout.
     async fn flush(&self) -> KafkaResult<()> {
         let (p, t) = (self.inner.clone(), self.timeout);
-        blocking(move || p.flush(t).map_err(backend)).await
+        blocking(move || p.producer.flush(t).map_err(backend)).await
     }
 
     async fn end(self) -> KafkaResult<()> {
@@ -253,6 +290,7 @@ impl Producer for KafkaProducer {
         match &self.stream {
             Some(s) => Err(StreamErr::AlreadyAnchored(s.clone())),
             None => {
+                check_topic(&stream)?;
                 self.stream = Some(stream);
                 Ok(())
             }

@@ -16,10 +16,11 @@ use rdkafka::{
 };
 use sea_streamer_types::{
     check_consumer_group, Capabilities, ConnectOptions, ConsumerGroup, ConsumerMode,
-    ConsumerOptions, StreamErr, StreamKey, Streamer, StreamerUri,
+    ConsumerOptions, StreamErr, StreamKey, StreamKeyErr, Streamer, StreamerUri,
 };
 
 use crate::{
+    close::OffExecutor,
     error::{backend, blocking},
     host::host_id,
     AutoOffsetReset, KafkaConnectOptions, KafkaConsumer, KafkaConsumerOptions, KafkaErr,
@@ -137,6 +138,9 @@ impl Streamer for KafkaStreamer {
         if streams.is_empty() {
             return Err(StreamErr::StreamKeyEmpty);
         }
+        for key in streams {
+            check_topic(key)?;
+        }
         let mode = options.mode();
         check_consumer_group(mode, options.consumer_group())?;
         let mut config = self.config();
@@ -157,7 +161,7 @@ impl Streamer for KafkaStreamer {
         }
         options.apply(&mut config);
         let consumer: StreamConsumer = config.create().map_err(backend)?;
-        let consumer = Arc::new(consumer);
+        let consumer = Arc::new(OffExecutor::new(consumer, timeout));
         let topics: Vec<StreamKey> = streams.to_vec();
         let earliest = options.auto_offset_reset() == Some(AutoOffsetReset::Earliest);
         let c = consumer.clone();
@@ -180,6 +184,18 @@ impl Streamer for KafkaStreamer {
 
     fn capabilities(&self) -> Capabilities {
         KAFKA_CAPABILITIES
+    }
+}
+
+/// Whether Kafka takes `key` as a topic name: every stream key is, but `.` and `..`.
+pub(crate) fn check_topic(key: &StreamKey) -> KafkaResult<()> {
+    match key.name() {
+        "." | ".." => Err(StreamErr::StreamKey(StreamKeyErr::Refused {
+            key: key.name().to_owned(),
+            backend: "Kafka",
+            why: "`.` and `..` are not topic names; pick another name",
+        })),
+        _ => Ok(()),
     }
 }
 

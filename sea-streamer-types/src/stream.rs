@@ -56,6 +56,16 @@ pub enum StreamKeyErr {
         /// The first character that is not allowed.
         found: char,
     },
+    /// A valid key that a backend cannot use as a stream name (Kafka refuses `.` and `..`).
+    #[error("stream key `{key}` cannot be used on {backend}: {why}")]
+    Refused {
+        /// The key.
+        key: String,
+        /// The backend that refuses it.
+        backend: &'static str,
+        /// Why, and what to do.
+        why: &'static str,
+    },
 }
 
 /// Whether `key` is a valid stream key; the error says why not.

@@ -4,6 +4,8 @@
 // test code: a failed setup fails the test, loudly
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod kafka;
+
 use std::{
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -17,6 +19,7 @@ use sea_streamer_kafka::{
         admin::{AdminClient, AdminOptions, NewTopic, TopicReplication},
         client::DefaultClientContext,
         mocking::MockCluster,
+        producer::DefaultProducerContext,
         ClientConfig,
     },
     AutoOffsetReset, KafkaConnectOptions, KafkaConsumerOptions, KafkaStreamer,
@@ -72,19 +75,27 @@ async fn connect(brokers: &str) -> KafkaStreamer {
 #[derive(Debug)]
 pub struct Mock {
     bootstrap: String,
-    topics: mpsc::Sender<TopicRequest>,
+    jobs: mpsc::Sender<MockJob>,
 }
 
-/// A topic to create on the mock cluster's thread, and where to say how it went.
-type TopicRequest = (String, i32, mpsc::SyncSender<Result<(), String>>);
+/// The cluster type of [`Mock`].
+pub type MockClusterRef<'a> = &'a MockCluster<'static, DefaultProducerContext>;
+
+/// Work for the mock cluster's thread.
+type MockJob = Box<dyn FnOnce(MockClusterRef<'_>) + Send>;
 
 impl Mock {
-    /// A cluster of one broker.
+    /// A cluster of one broker (id 1).
     pub fn new() -> Self {
-        let (tx, rx) = mpsc::channel::<TopicRequest>();
+        Self::with_brokers(1)
+    }
+
+    /// A cluster of `brokers` brokers (ids 1..=brokers).
+    pub fn with_brokers(brokers: i32) -> Self {
+        let (tx, rx) = mpsc::channel::<MockJob>();
         let (boot_tx, boot_rx) = mpsc::sync_channel(1);
         std::thread::spawn(move || {
-            let cluster = match MockCluster::new(1) {
+            let cluster = match MockCluster::new(brokers) {
                 Ok(c) => c,
                 Err(e) => {
                     let _ = boot_tx.send(Err(e.to_string()));
@@ -92,12 +103,8 @@ impl Mock {
                 }
             };
             let _ = boot_tx.send(Ok(cluster.bootstrap_servers()));
-            for (topic, partitions, reply) in rx {
-                let _ = reply.send(
-                    cluster
-                        .create_topic(&topic, partitions, 1)
-                        .map_err(|e| e.to_string()),
-                );
+            for job in rx {
+                job(&cluster);
             }
         });
         let bootstrap = match boot_rx.recv() {
@@ -106,24 +113,52 @@ impl Mock {
         };
         Self {
             bootstrap,
-            topics: tx,
+            jobs: tx,
         }
+    }
+
+    /// Runs `f` on the cluster (on its thread) and returns what it returns.
+    pub fn with<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(MockClusterRef<'_>) -> R + Send + 'static,
+    ) -> R {
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.jobs
+            .send(Box::new(move |cluster| {
+                let _ = tx.send(f(cluster));
+            }))
+            .expect("mock cluster thread");
+        rx.recv().expect("mock cluster thread")
     }
 
     /// Creates `topic` with `partitions` partitions.
     pub fn create_topic(&self, topic: &str, partitions: i32) {
-        let (tx, rx) = mpsc::sync_channel(1);
-        self.topics
-            .send((topic.to_owned(), partitions, tx))
-            .expect("mock cluster thread");
-        rx.recv()
-            .expect("mock cluster thread")
-            .expect("create topic");
+        let topic = topic.to_owned();
+        self.with(move |c| {
+            c.create_topic(&topic, partitions, 1)
+                .map_err(|e| e.to_string())
+        })
+        .expect("create topic");
     }
 
     /// Its bootstrap servers.
     pub fn bootstrap(&self) -> &str {
         &self.bootstrap
+    }
+
+    /// A streamer connected to it.
+    pub async fn connect(&self) -> KafkaStreamer {
+        connect(&self.bootstrap).await
+    }
+}
+
+impl kafka::Cluster for Mock {
+    async fn topic(&self, topic: &str, partitions: i32) {
+        self.create_topic(topic, partitions);
+    }
+
+    fn stores_transaction_offsets(&self) -> bool {
+        false
     }
 }
 
@@ -224,5 +259,11 @@ impl Harness for Broker {
 
     fn consumer_options(&self, mode: ConsumerMode) -> KafkaConsumerOptions {
         test_consumer_options(mode)
+    }
+}
+
+impl kafka::Cluster for Broker {
+    async fn topic(&self, topic: &str, partitions: i32) {
+        self.create_topic(topic, partitions).await;
     }
 }
