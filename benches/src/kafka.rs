@@ -190,45 +190,54 @@ async fn realtime_latency(brokers: &str) -> io::Result<Duration> {
 pub async fn run(brokers: &str, n: u64, runs: u32) -> io::Result<bool> {
     let payload = vec![b'x'; 100];
     println!("kafka at {brokers}: {n} messages of 100 B, best of {runs}, ours against raw rdkafka");
-    let (mut raw_p, mut our_p) = (f64::MAX, f64::MAX);
+    // each run times raw, ours and raw again (a control: how far two raw runs disagree), the
+    // order rotating from run to run; best of `runs` each
+    let (mut raw_p, mut our_p, mut ctl_p) = (f64::MAX, f64::MAX, f64::MAX);
     for run in 0..runs {
-        let (a, b) = (unique("raw-produce"), unique("our-produce"));
-        create_topic(brokers, &a).await?;
-        create_topic(brokers, &b).await?;
-        if run % 2 == 0 {
-            raw_p = raw_p.min(raw_produce(brokers, &a, n, &payload).await?);
-            our_p = our_p.min(our_produce(brokers, &b, n, &payload).await?);
-        } else {
-            our_p = our_p.min(our_produce(brokers, &b, n, &payload).await?);
-            raw_p = raw_p.min(raw_produce(brokers, &a, n, &payload).await?);
+        let (a, b, c) = (
+            unique("raw-produce"),
+            unique("our-produce"),
+            unique("ctl-produce"),
+        );
+        for t in [&a, &b, &c] {
+            create_topic(brokers, t).await?;
+        }
+        for step in 0..3 {
+            match (run + step) % 3 {
+                0 => raw_p = raw_p.min(raw_produce(brokers, &a, n, &payload).await?),
+                1 => our_p = our_p.min(our_produce(brokers, &b, n, &payload).await?),
+                _ => ctl_p = ctl_p.min(raw_produce(brokers, &c, n, &payload).await?),
+            }
         }
     }
     let produce_ratio = raw_p / our_p;
     println!(
-        "  produce: raw FutureProducer {:>6.2} M msgs/s | Producer::send {:>6.2} M msgs/s | ratio {produce_ratio:.2} (bar 0.95)",
+        "  produce: raw FutureProducer {:>6.2} M msgs/s | Producer::send {:>6.2} M msgs/s | ratio {produce_ratio:.2} (bar 0.95; raw against raw: {:.2})",
         n as f64 / raw_p / 1e6,
-        n as f64 / our_p / 1e6
+        n as f64 / our_p / 1e6,
+        raw_p / ctl_p
     );
     let topic = unique("consume");
     create_topic(brokers, &topic).await?;
     raw_produce(brokers, &topic, n, &payload).await?;
-    // a first read warms the broker's and the OS's caches; then alternate who goes first
+    // a first read warms the broker's and the OS's caches
     raw_consume(brokers, &topic, n).await?;
-    let (mut raw_c, mut our_c) = (f64::MAX, f64::MAX);
+    let (mut raw_c, mut our_c, mut ctl_c) = (f64::MAX, f64::MAX, f64::MAX);
     for run in 0..runs {
-        if run % 2 == 0 {
-            raw_c = raw_c.min(raw_consume(brokers, &topic, n).await?);
-            our_c = our_c.min(our_consume(brokers, &topic, n).await?);
-        } else {
-            our_c = our_c.min(our_consume(brokers, &topic, n).await?);
-            raw_c = raw_c.min(raw_consume(brokers, &topic, n).await?);
+        for step in 0..3 {
+            match (run + step) % 3 {
+                0 => raw_c = raw_c.min(raw_consume(brokers, &topic, n).await?),
+                1 => our_c = our_c.min(our_consume(brokers, &topic, n).await?),
+                _ => ctl_c = ctl_c.min(raw_consume(brokers, &topic, n).await?),
+            }
         }
     }
     let consume_ratio = raw_c / our_c;
     println!(
-        "  consume: raw StreamConsumer {:>6.2} M msgs/s | Consumer::stream() {:>6.2} M msgs/s | ratio {consume_ratio:.2} (bar 0.95)",
+        "  consume: raw StreamConsumer {:>6.2} M msgs/s | Consumer::stream() {:>6.2} M msgs/s | ratio {consume_ratio:.2} (bar 0.95; raw against raw: {:.2})",
         n as f64 / raw_c / 1e6,
-        n as f64 / our_c / 1e6
+        n as f64 / our_c / 1e6,
+        raw_c / ctl_c
     );
     let latency = realtime_latency(brokers).await?;
     println!(
