@@ -162,8 +162,9 @@ impl KafkaProducer {
         self.enqueue(stream, r)
     }
 
-    /// Hands the record to librdkafka; while its queue is full, waits (blocking the calling
-    /// thread, as the stdio producer does on a full pipe) up to the timeout.
+    /// Hands the record to librdkafka; while its queue is full, waits up to the timeout, as
+    /// Kafka's own producers do (`max.block.ms`). The wait blocks the calling thread; on a
+    /// multi-threaded tokio runtime the worker's other tasks move to other workers meanwhile.
     fn enqueue(
         &self,
         stream: &StreamKey,
@@ -182,12 +183,13 @@ impl KafkaProducer {
                 Err((KafkaErr::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
                     let until = *deadline.get_or_insert_with(|| Instant::now() + self.timeout);
                     if Instant::now() >= until {
-                        return Err(backend(KafkaErr::MessageProduction(
-                            RDKafkaErrorCode::QueueFull,
-                        )));
+                        return Err(StreamErr::Timeout {
+                            op: "send (librdkafka's queue stayed full: is the broker reachable, and keeping up?)",
+                            after: self.timeout,
+                        });
                     }
                     record = r;
-                    std::thread::sleep(Duration::from_millis(1));
+                    nap();
                 }
                 Err((e, _)) => return Err(backend(e)),
             }
@@ -255,6 +257,18 @@ impl KafkaProducer {
     }
 }
 
+/// A millisecond's wait for librdkafka's queue to drain, handing the worker's other tasks to
+/// other workers when on a multi-threaded runtime.
+fn nap() {
+    let sleep = || std::thread::sleep(Duration::from_millis(1));
+    match tokio::runtime::Handle::try_current() {
+        Ok(rt) if rt.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(sleep);
+        }
+        _ => sleep(),
+    }
+}
+
 impl Producer for KafkaProducer {
     type Error = KafkaErr;
     type SendFuture = KafkaSendFuture;
@@ -262,8 +276,9 @@ impl Producer for KafkaProducer {
     /// Sends `payload` to `stream` (the partitioner picks the partition).
     ///
     /// # Errors
-    /// An rdkafka error if the message cannot be queued (too large, unknown topic, queue still full
-    /// after the timeout); the receipt fails if the broker did not take it.
+    /// [`StreamErr::Timeout`] if librdkafka's queue stayed full for the timeout; an rdkafka
+    /// error if the message cannot be queued (too large, unknown topic); the receipt fails if the
+    /// broker did not take it.
     ///
     /// # Cancel safety
     /// The message is queued when this returns; dropping the receipt does not unsend it.

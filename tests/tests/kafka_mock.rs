@@ -1,16 +1,16 @@
 //! Kafka behaviour on librdkafka's in-process mock cluster (no broker needed): the shared Kafka
 //! tests of [`sea_streamer_tests::kafka`] (commit rule, rewind, records, RealTime, LoadBalanced
-//! layouts, transactions, topic names).
-
-use sea_streamer_tests::Mock;
-
-sea_streamer_tests::kafka_tests!(Some(Mock::new()));
+//! layouts, transactions, topic names), and faults only the mock can inject: closing with the
+//! broker gone, a full queue while the broker is down.
 
 use std::time::{Duration, Instant};
 
-use sea_streamer_kafka::{KafkaConnectOptions, KafkaStreamer};
+use sea_streamer_kafka::{KafkaConnectOptions, KafkaProducerOptions, KafkaStreamer};
 use sea_streamer_tests::kafka::group_options;
-use sea_streamer_types::{ConnectOptions, Consumer, Producer, StreamKey, Streamer};
+use sea_streamer_tests::Mock;
+use sea_streamer_types::{ConnectOptions, Consumer, Producer, StreamErr, StreamKey, Streamer};
+
+sea_streamer_tests::kafka_tests!(Some(Mock::new()));
 
 /// Dropping a group consumer and a producer with undelivered messages, with the broker gone:
 /// the drops return at once (the close runs off the executor), and the runtime's shutdown waits
@@ -71,4 +71,55 @@ fn closing_with_the_broker_gone_is_bounded_and_off_the_executor() {
         took < timeout + Duration::from_secs(2),
         "the runtime shutdown waited {took:?} for the closes"
     );
+}
+
+/// With the broker down, a producer whose queue is full waits for room up to its timeout, then
+/// says so; once the broker is back, every message it queued is delivered and sending works.
+#[test]
+fn a_full_queue_with_the_broker_down_times_out_then_recovers() {
+    let mock = Mock::new();
+    let topic = sea_streamer_tests::unique("full");
+    mock.create_topic(&topic, 1);
+    let runtime = sea_streamer_tests::kafka::runtime();
+    runtime.block_on(async {
+        let timeout = Duration::from_secs(2);
+        let mut options = KafkaConnectOptions::default();
+        options.set_timeout(timeout);
+        let uri = format!("kafka://{}", mock.bootstrap())
+            .parse()
+            .expect("URI");
+        let s = KafkaStreamer::connect(uri, options).await.expect("connect");
+        let key = StreamKey::new(&topic).expect("valid topic");
+        let mut po = KafkaProducerOptions::default();
+        po.add_custom_option("queue.buffering.max.messages", "5");
+        let p = s.create_producer(key.clone(), po).await.expect("producer");
+        p.send("warm-up").expect("send").await.expect("receipt");
+        mock.with(|cluster| cluster.broker_down(1))
+            .expect("broker down");
+        let queued: Vec<_> = (0..5)
+            .map(|i| p.send(format!("m{i}")).expect("room for 5"))
+            .collect();
+        let start = Instant::now();
+        let err = p.send("one too many").expect_err("the queue is full");
+        let took = start.elapsed();
+        assert!(matches!(err, StreamErr::Timeout { .. }), "{err:?}");
+        assert!(err.to_string().contains("queue stayed full"), "{err}");
+        assert!(
+            took >= timeout && took < timeout * 3,
+            "waited {took:?} with a {timeout:?} timeout"
+        );
+        mock.with(|cluster| cluster.broker_up(1))
+            .expect("broker up");
+        let mut sequences = Vec::new();
+        for r in queued {
+            let header = tokio::time::timeout(Duration::from_secs(30), r)
+                .await
+                .expect("delivered once the broker is back")
+                .expect("receipt");
+            sequences.push(header.sequence());
+        }
+        assert_eq!(sequences, [1, 2, 3, 4, 5]);
+        let after = p.send("after").expect("send").await.expect("receipt");
+        assert_eq!(after.sequence(), 6);
+    });
 }
