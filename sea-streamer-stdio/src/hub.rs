@@ -3,7 +3,7 @@
 
 use std::{
     collections::HashMap,
-    io::{self, Read, Write},
+    io::{self, Read},
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc, Mutex, OnceLock,
@@ -17,6 +17,7 @@ use sea_streamer_types::{
 
 use crate::{
     format::Clock,
+    options::Warnings,
     parser::{parse_line_cached, TimestampCache},
     queue::{lock, End, Queue},
     sequencer::Sequencer,
@@ -32,6 +33,7 @@ const WARN_LIMIT: u64 = 10;
 pub(crate) struct Hub {
     router: Mutex<Router>,
     input: Mutex<Option<Box<dyn Read + Send>>>,
+    warnings: Mutex<Warnings>,
     started: AtomicBool,
 }
 
@@ -207,6 +209,7 @@ impl Hub {
                 ..Router::default()
             }),
             input: Mutex::new(input),
+            warnings: Mutex::new(Warnings::default()),
             started: AtomicBool::new(false),
         })
     }
@@ -217,6 +220,11 @@ impl Hub {
         STDIN
             .get_or_init(|| Hub::new(Some(Box::new(io::stdin()))))
             .clone()
+    }
+
+    /// Where the reader's warnings go (taken when the reader starts).
+    pub(crate) fn set_warnings(&self, warnings: Warnings) {
+        *lock(&self.warnings) = warnings;
     }
 
     /// Registers a loopback source.
@@ -334,7 +342,10 @@ impl Hub {
     /// The reader thread: reads, parses and delivers until end of input.
     fn read_all(&self, mut input: Box<dyn Read + Send>) -> End {
         let mut lines = LineReader::default();
-        let mut parser = LineParser::default();
+        let mut parser = LineParser {
+            warnings: lock(&self.warnings).clone(),
+            ..LineParser::default()
+        };
         let mut raw = Vec::new();
         loop {
             let eof = match lines.read(&mut input, &mut raw) {
@@ -415,6 +426,7 @@ struct LineParser {
     clock: Clock,
     line_no: u64,
     malformed: u64,
+    warnings: Warnings,
 }
 
 impl LineParser {
@@ -456,29 +468,25 @@ impl LineParser {
     fn warn(&mut self, why: &str) {
         self.malformed += 1;
         if self.malformed <= WARN_LIMIT {
-            let mut err = io::stderr().lock();
-            let _ = writeln!(
-                err,
+            self.warnings.line(format_args!(
                 "sea-streamer-stdio: warning: input line {}: {why}; delivered whole as a raw payload on stream `{BROADCAST}`",
                 self.line_no
-            );
+            ));
             if self.malformed == WARN_LIMIT {
-                let _ = writeln!(
-                    err,
+                self.warnings.line(format_args!(
                     "sea-streamer-stdio: warning: further malformed lines are only counted"
-                );
+                ));
             }
         }
     }
 
     fn summary(&self) {
         if self.malformed > WARN_LIMIT {
-            let _ = writeln!(
-                io::stderr(),
+            self.warnings.line(format_args!(
                 "sea-streamer-stdio: warning: {} of {} input lines had a malformed header and were delivered as raw payloads",
                 self.malformed,
                 self.line_no
-            );
+            ));
         }
     }
 }

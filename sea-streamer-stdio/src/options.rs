@@ -24,6 +24,40 @@ pub(crate) enum Input {
     Reader(Slot<Box<dyn Read + Send>>),
 }
 
+/// Where warnings about malformed input lines go.
+#[derive(Clone, Default)]
+pub(crate) enum Warnings {
+    #[default]
+    Stderr,
+    Discard,
+    Writer(Arc<Mutex<Box<dyn Write + Send>>>),
+}
+
+impl fmt::Debug for Warnings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Stderr => "stderr",
+            Self::Discard => "discard",
+            Self::Writer(_) => "writer",
+        })
+    }
+}
+
+impl Warnings {
+    /// Writes one warning line; a failed write is ignored (warnings never stop the input).
+    pub(crate) fn line(&self, args: fmt::Arguments<'_>) {
+        match self {
+            Self::Stderr => {
+                let _ = writeln!(std::io::stderr().lock(), "{args}");
+            }
+            Self::Discard => {}
+            Self::Writer(w) => {
+                let _ = writeln!(lock(w), "{args}");
+            }
+        }
+    }
+}
+
 #[derive(Clone, Default)]
 pub(crate) enum Output {
     #[default]
@@ -44,6 +78,7 @@ pub struct StdioConnectOptions {
     output: Output,
     buffer_size: usize,
     timeout: Option<Duration>,
+    warnings: Option<Warnings>,
 }
 
 impl Default for StdioConnectOptions {
@@ -54,6 +89,7 @@ impl Default for StdioConnectOptions {
             output: Output::Stdout,
             buffer_size: 4096,
             timeout: None,
+            warnings: None,
         }
     }
 }
@@ -76,6 +112,7 @@ impl fmt::Debug for StdioConnectOptions {
             .field("output", &output)
             .field("buffer_size", &self.buffer_size)
             .field("timeout", &self.timeout)
+            .field("warnings", &self.warnings)
             .finish()
     }
 }
@@ -128,6 +165,26 @@ impl StdioConnectOptions {
     pub fn set_buffer_size(&mut self, n: usize) -> &mut Self {
         self.buffer_size = n.max(1);
         self
+    }
+
+    /// Sends the warnings about malformed input lines to `writer` instead of stderr, one line
+    /// each. The process's stdin is read once for every streamer: for it, the setting of the
+    /// last `connect` before the first consumer starts the reader applies.
+    pub fn set_warnings(&mut self, writer: impl Write + Send + 'static) -> &mut Self {
+        self.warnings = Some(Warnings::Writer(Arc::new(Mutex::new(Box::new(writer)))));
+        self
+    }
+
+    /// Drops the warnings about malformed input lines (the lines are still delivered, as raw
+    /// payloads).
+    pub fn set_no_warnings(&mut self) -> &mut Self {
+        self.warnings = Some(Warnings::Discard);
+        self
+    }
+
+    /// Where warnings go, if set.
+    pub(crate) fn warnings(&self) -> Option<&Warnings> {
+        self.warnings.as_ref()
     }
 
     pub(crate) fn input(&self) -> &Input {

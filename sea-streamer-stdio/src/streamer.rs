@@ -86,6 +86,9 @@ impl Streamer for StdioStreamer {
                 take(slot).ok_or(StreamErr::Backend(StdioErr::InputTaken))?,
             )),
         };
+        if let Some(warnings) = options.warnings() {
+            hub.set_warnings(warnings.clone());
+        }
         let output = match options.output() {
             Output::Stdout => OutputGuard {
                 writer: Writer::stdout()?,
