@@ -201,7 +201,8 @@ pub(crate) fn take<T>(slot: &Slot<T>) -> Option<T> {
 }
 
 impl ConnectOptions for StdioConnectOptions {
-    /// Stdio connects to nothing; the timeout is kept only for symmetry with other backends.
+    /// Stdio connects to nothing; the timeout is kept for symmetry with other backends (and, as
+    /// there, zero is refused).
     fn timeout(&self) -> Option<Duration> {
         self.timeout
     }

@@ -1,10 +1,10 @@
 //! [`StdioStreamer`].
 
-use std::{io, sync::Arc};
+use std::{io, sync::Arc, time::Duration};
 
 use sea_streamer_types::{
-    check_consumer_group, Capabilities, ConsumerMode, ConsumerOptions, StreamErr, StreamKey,
-    Streamer, StreamerUri,
+    check_consumer_group, Capabilities, ConnectOptions, ConsumerMode, ConsumerOptions, StreamErr,
+    StreamKey, Streamer, StreamerUri,
 };
 
 use crate::{
@@ -66,7 +66,7 @@ impl Streamer for StdioStreamer {
     /// Connects to stdin and stdout (or the options' input and output).
     ///
     /// # Errors
-    /// [`StreamErr::Connect`] if the URI is not `stdio://` (with no host);
+    /// [`StreamErr::Connect`] if the URI is not `stdio://` (with no host), or the timeout is zero;
     /// [`StdioErr::InputTaken`] if the options' reader or writer was used by an earlier connect.
     async fn connect(uri: StreamerUri, options: StdioConnectOptions) -> StdioResult<Self> {
         if uri.protocol() != STDIO_SCHEME {
@@ -78,6 +78,13 @@ impl Streamer for StdioStreamer {
             return Err(StreamErr::Connect(format!(
                 "`{uri}` names a host, but stdio has none: use stdio:// (stream URLs: stdio:///stream1,stream2)"
             )));
+        }
+        if options.timeout() == Some(Duration::ZERO) {
+            // unused here, but refused as on every backend, so code that runs on stdio runs on Kafka
+            return Err(StreamErr::Connect(
+                "the connect timeout is zero: set a positive timeout, or none for the default"
+                    .into(),
+            ));
         }
         let hub = match options.input() {
             Input::Stdin => Hub::stdin(),

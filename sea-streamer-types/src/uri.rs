@@ -7,12 +7,21 @@ use url::Url;
 
 use crate::{StreamKey, StreamKeyErr};
 
+/// `uri` quoted, or "an empty URI".
+fn shown(uri: &str) -> String {
+    if uri.is_empty() {
+        "an empty URI".to_owned()
+    } else {
+        format!("`{uri}`")
+    }
+}
+
 /// Why a URI or URL does not parse. The text shows the expected form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StreamUrlErr {
     /// No `scheme://` prefix.
-    #[error("`{uri}` has no scheme: write it as scheme://host[:port][,host[:port]...]/stream (e.g. kafka://localhost:9092/orders, stdio:///orders)")]
+    #[error("{} has no scheme: write it as scheme://host[:port][,host[:port]...]/stream (e.g. kafka://localhost:9092/orders, stdio:///orders)", shown(uri))]
     NoScheme {
         /// The input.
         uri: String,
