@@ -158,6 +158,46 @@ async fn our_consume(brokers: &str, topic: &str, n: u64) -> io::Result<f64> {
     Ok(per_message_run(start, n))
 }
 
+/// Reads `n` messages from the start of `topic` with a RealTime consumer, at about `rate`
+/// messages per second (0: no limit).
+pub async fn paced_consume(brokers: &str, topic: &str, n: u64, rate: u64) -> io::Result<()> {
+    let s = connect(brokers).await?;
+    let mut o = KafkaConsumerOptions::new(ConsumerMode::RealTime);
+    o.set_auto_offset_reset(AutoOffsetReset::Earliest);
+    let key = StreamKey::new(topic).map_err(err)?;
+    let mut c = s.create_consumer(&[key], o).await.map_err(err)?;
+    let mut stream = c.stream();
+    let start = Instant::now();
+    for i in 0..n {
+        let m = stream
+            .next()
+            .await
+            .ok_or_else(|| err("stream ended"))?
+            .map_err(err)?;
+        std::hint::black_box(m.message().len());
+        if rate > 0 && i % 100 == 99 {
+            let due = start + Duration::from_secs_f64((i + 1) as f64 / rate as f64);
+            tokio::time::sleep_until(due.into()).await;
+        }
+    }
+    Ok(())
+}
+
+/// Peak RSS (MB) of `paced_consume` in a child process.
+fn consumer_rss(brokers: &str, topic: &str, n: u64, rate: u64) -> io::Result<f64> {
+    let mut child = std::process::Command::new(std::env::current_exe()?)
+        .args(["kafka-consume", "--brokers", brokers, "--topic", topic])
+        .args(["--messages", &n.to_string(), "--rate", &rate.to_string()])
+        .spawn()?;
+    let watch = crate::RssWatch::start(child.id());
+    let status = child.wait()?;
+    let peak = watch.stop();
+    if !status.success() {
+        return Err(err(format!("the consumer failed: {status}")));
+    }
+    Ok(peak)
+}
+
 /// The time of `n` messages from the time of `n - 1` (timed from the first).
 fn per_message_run(start: Option<Instant>, n: u64) -> f64 {
     start.map_or(0.0, |s| s.elapsed().as_secs_f64()) * n as f64 / n.saturating_sub(1).max(1) as f64
@@ -238,6 +278,14 @@ pub async fn run(brokers: &str, n: u64, runs: u32) -> io::Result<bool> {
         n as f64 / raw_c / 1e6,
         n as f64 / our_c / 1e6,
         raw_c / ctl_c
+    );
+    // backpressure: a consumer slower than the broker holds what librdkafka prefetches, not
+    // the backlog
+    let slow_n = (n / 5).max(1);
+    let slow = consumer_rss(brokers, &topic, slow_n, 50_000)?;
+    let fast = consumer_rss(brokers, &topic, n, 0)?;
+    println!(
+        "  memory: a consumer at 50k msgs/s reading {slow_n} of a {n}-message backlog peaks at {slow:.1} MB RSS; one reading all {n} at full speed at {fast:.1} MB"
     );
     let latency = realtime_latency(brokers).await?;
     println!(

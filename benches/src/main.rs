@@ -60,6 +60,22 @@ enum Cmd {
         #[arg(long, default_value_t = 3)]
         runs: u32,
     },
+    /// A Kafka consumer reading MESSAGES from the start of TOPIC at about RATE msgs/s (0: as
+    /// fast as it can); run by `kafka` to measure its memory
+    KafkaConsume {
+        /// The broker, host:port
+        #[arg(long, env = "KAFKA_BROKERS")]
+        brokers: String,
+        /// The topic
+        #[arg(long)]
+        topic: String,
+        /// Messages to read
+        #[arg(long)]
+        messages: u64,
+        /// Messages per second (0: no limit)
+        #[arg(long)]
+        rate: u64,
+    },
     /// The baseline: copy stdin to stdout line by line through a BufReader and a BufWriter
     LineCopy,
     /// A slow reader: reads stdin at about RATE bytes per second, discarding it
@@ -83,6 +99,15 @@ fn main() -> ExitCode {
             messages,
             runs,
         } => kafka_bench(&brokers, messages, runs),
+        Cmd::KafkaConsume {
+            brokers,
+            topic,
+            messages,
+            rate,
+        } => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .and_then(|rt| rt.block_on(kafka::paced_consume(&brokers, &topic, messages, rate))),
         Cmd::LineCopy => line_copy(),
         Cmd::SlowRead { rate } => slow_read(rate),
     };
@@ -159,14 +184,14 @@ fn input_file(dir: &Path, n: u64) -> io::Result<PathBuf> {
 }
 
 /// Peak RSS of a running process, polled from /proc until it exits (Linux).
-struct RssWatch {
+pub(crate) struct RssWatch {
     peak_kb: Arc<AtomicU64>,
     done: Arc<AtomicBool>,
     thread: Option<thread::JoinHandle<()>>,
 }
 
 impl RssWatch {
-    fn start(pid: u32) -> Self {
+    pub(crate) fn start(pid: u32) -> Self {
         let peak_kb = Arc::new(AtomicU64::new(0));
         let done = Arc::new(AtomicBool::new(false));
         let (p, d) = (peak_kb.clone(), done.clone());
@@ -192,7 +217,7 @@ impl RssWatch {
         }
     }
 
-    fn stop(mut self) -> f64 {
+    pub(crate) fn stop(mut self) -> f64 {
         self.done.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();

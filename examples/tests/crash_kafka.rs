@@ -106,7 +106,7 @@ async fn filled_topic(b: &Broker, name: &str) -> (String, Vec<(i32, i64)>) {
 /// A `resumable` child process, and its output's message numbers as they come.
 struct Resumable {
     child: Child,
-    lines: JoinHandle<()>,
+    lines: Option<JoinHandle<u64>>,
 }
 
 fn spawn(brokers: &str, topic: &str, group: &str, out: mpsc::Sender<u64>) -> Resumable {
@@ -130,22 +130,49 @@ fn spawn(brokers: &str, topic: &str, group: &str, out: mpsc::Sender<u64>) -> Res
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    // returns how many lines were torn: a SIGKILL during a write can cut the last line short
+    // (its message was not marked done, so it comes again)
     let lines = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let line = line.unwrap();
-            let payload = &line[parse_line(line.as_bytes()).payload_start..];
+        let (mut reader, mut line, mut torn) = (BufReader::new(stdout), Vec::new(), 0);
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line).unwrap() == 0 {
+                return torn;
+            }
+            let Some(whole) = line.strip_suffix(b"\n") else {
+                torn += 1;
+                continue;
+            };
+            let parsed = parse_line(whole);
+            assert!(
+                parsed.malformed.is_none(),
+                "{:?}",
+                String::from_utf8_lossy(whole)
+            );
+            let payload = std::str::from_utf8(&whole[parsed.payload_start..]).unwrap();
             let _ = out.send(payload.parse().unwrap());
         }
     });
-    Resumable { child, lines }
+    Resumable {
+        child,
+        lines: Some(lines),
+    }
 }
 
 impl Resumable {
-    /// SIGKILL, then the rest of what it wrote before dying.
-    fn kill(mut self) {
+    /// SIGKILL, then the rest of what it wrote before dying; returns how many lines were torn.
+    fn kill(mut self) -> u64 {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
-        self.lines.join().unwrap();
+        self.lines.take().map_or(0, |l| l.join().unwrap())
+    }
+}
+
+impl Drop for Resumable {
+    /// A failed test leaves no child behind.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -252,7 +279,7 @@ fn resumable_killed_mid_stream_loses_nothing() {
         // somewhere in the next stretch, leaving room for the kills still to come
         let target = seen.distinct + 1 + rng.below((MESSAGES - seen.distinct) / (kills - kill + 1));
         seen.read_until(&rx, &at, |s| s.distinct >= target);
-        child.kill();
+        assert!(child.kill() <= 1, "more than the last line was torn");
         seen.drain(&rx, &at);
         bound += uncommitted(b.brokers(), &topic, &group, &seen);
         println!(
@@ -264,7 +291,7 @@ fn resumable_killed_mid_stream_loses_nothing() {
     }
     let last = spawn(b.brokers(), &topic, &group, tx.clone());
     seen.read_until(&rx, &at, |s| s.distinct == MESSAGES);
-    last.kill();
+    assert!(last.kill() <= 1, "more than the last line was torn");
     seen.drain(&rx, &at);
     let lost: Vec<usize> = (0..MESSAGES as usize)
         .filter(|&i| seen.times[i] == 0)
@@ -303,7 +330,7 @@ fn load_balanced_member_killed_mid_stream_loses_nothing() {
         let victim = spawn(b.brokers(), &topic, &group, tx.clone());
         let target = seen.distinct + 1 + rng.below((MESSAGES - seen.distinct) / (kills - kill + 1));
         seen.read_until(&rx, &at, |s| s.distinct >= target);
-        victim.kill();
+        assert!(victim.kill() <= 1, "more than the last line was torn");
         seen.drain(&rx, &at);
         bound += uncommitted(b.brokers(), &topic, &group, &seen);
         println!(
@@ -314,7 +341,7 @@ fn load_balanced_member_killed_mid_stream_loses_nothing() {
         );
     }
     seen.read_until(&rx, &at, |s| s.distinct == MESSAGES);
-    steady.kill();
+    assert!(steady.kill() <= 1, "more than the last line was torn");
     seen.drain(&rx, &at);
     let lost = (0..MESSAGES as usize)
         .filter(|&i| seen.times[i] == 0)

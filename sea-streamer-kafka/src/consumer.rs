@@ -157,7 +157,9 @@ impl KafkaConsumer {
     /// As [`store_offset_for_message`](Self::store_offset_for_message), by identifier.
     ///
     /// # Errors
-    /// As `commit_message`.
+    /// As `commit_message`; rdkafka's `StoreOffset(State)` if the partition is no longer
+    /// assigned to this consumer (a rebalance gave it to another member, which starts after the
+    /// group's last commit: at least once, it does the message again).
     pub fn store_offset_with(&self, id: &(StreamKey, ShardId, SeqNo)) -> KafkaResult<()> {
         self.check_commit()?;
         self.inner.store_offsets(&self.after(id)?).map_err(backend)
@@ -340,6 +342,11 @@ impl Consumer for KafkaConsumer {
         Ok(())
     }
 
+    /// # Errors
+    /// rdkafka's error for a failed fetch or a lost connection (e.g. `AllBrokersDown`). These
+    /// are reports, not the end: the consumer keeps retrying, and the next call goes on where it
+    /// was. The same holds for the items of [`stream`](Consumer::stream).
+    ///
     /// # Cancel safety
     /// Cancel safe.
     async fn next(&self) -> KafkaResult<KafkaMessage<'_>> {

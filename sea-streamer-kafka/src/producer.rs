@@ -291,10 +291,19 @@ impl Producer for KafkaProducer {
     /// Waits until every message sent so far is delivered (or failed).
     ///
     /// # Errors
-    /// rdkafka's error, e.g. a timeout.
+    /// [`StreamErr::Timeout`] if messages are still undelivered after the timeout (they stay
+    /// queued, and their receipts resolve later); rdkafka's error.
     async fn flush(&self) -> KafkaResult<()> {
         let (p, t) = (self.inner.clone(), self.timeout);
-        blocking(move || p.producer.flush(t).map_err(backend)).await
+        blocking(move || match p.producer.flush(t) {
+            Ok(()) => Ok(()),
+            Err(KafkaErr::Flush(RDKafkaErrorCode::OperationTimedOut)) => Err(StreamErr::Timeout {
+                op: "flush (messages still undelivered: is the broker reachable?)",
+                after: t,
+            }),
+            Err(e) => Err(backend(e)),
+        })
+        .await
     }
 
     async fn end(self) -> KafkaResult<()> {

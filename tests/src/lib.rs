@@ -227,20 +227,28 @@ impl Broker {
 
     /// Creates `topic` with `partitions` partitions.
     pub async fn create_topic(&self, topic: &str, partitions: i32) {
+        self.try_create_topic(topic, partitions)
+            .await
+            .expect("topic created");
+    }
+
+    /// Creates `topic` with `partitions` partitions, or says why not.
+    pub async fn try_create_topic(&self, topic: &str, partitions: i32) -> Result<(), String> {
         let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
             .set("bootstrap.servers", &self.brokers)
             .create()
-            .expect("admin client");
+            .map_err(|e| e.to_string())?;
         let results = admin
             .create_topics(
                 &[NewTopic::new(topic, partitions, TopicReplication::Fixed(1))],
                 &AdminOptions::new().operation_timeout(Some(Duration::from_secs(10))),
             )
             .await
-            .expect("create_topics");
+            .map_err(|e| e.to_string())?;
         for r in results {
-            r.expect("topic created");
+            r.map_err(|(t, e)| format!("{t}: {e}"))?;
         }
+        Ok(())
     }
 }
 

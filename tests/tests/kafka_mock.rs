@@ -1,14 +1,19 @@
 //! Kafka behaviour on librdkafka's in-process mock cluster (no broker needed): the shared Kafka
 //! tests of [`sea_streamer_tests::kafka`] (commit rule, rewind, records, RealTime, LoadBalanced
 //! layouts, transactions, topic names), and faults only the mock can inject: closing with the
-//! broker gone, a full queue while the broker is down.
+//! broker gone, a full queue while the broker is down, the broker down and back mid-stream,
+//! injected produce and fetch errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code fails loudly
 
 use std::time::{Duration, Instant};
 
-use sea_streamer_kafka::{KafkaConnectOptions, KafkaProducerOptions, KafkaStreamer};
+use sea_streamer_kafka::{KafkaConnectOptions, KafkaConsumer, KafkaProducerOptions, KafkaStreamer};
 use sea_streamer_tests::kafka::group_options;
 use sea_streamer_tests::Mock;
-use sea_streamer_types::{ConnectOptions, Consumer, Producer, StreamErr, StreamKey, Streamer};
+use sea_streamer_types::{
+    ConnectOptions, Consumer, ConsumerMode, Message, Producer, StreamErr, StreamKey, Streamer,
+};
 
 sea_streamer_tests::kafka_tests!(Some(Mock::new()));
 
@@ -121,5 +126,144 @@ fn a_full_queue_with_the_broker_down_times_out_then_recovers() {
         assert_eq!(sequences, [1, 2, 3, 4, 5]);
         let after = p.send("after").expect("send").await.expect("receipt");
         assert_eq!(after.sequence(), 6);
+    });
+}
+
+/// The next message's payload, within 30 s, past the transient errors `next` reports while
+/// connections are down (`AllBrokersDown`: the consumer goes on by itself).
+async fn next(c: &KafkaConsumer) -> String {
+    tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            match c.next().await {
+                Ok(m) => return m.message().as_str().expect("UTF-8").to_owned(),
+                Err(e) => println!("transient: {e}"),
+            }
+        }
+    })
+    .await
+    .expect("a message in time")
+}
+
+/// The broker goes down mid-stream: `flush` and `end` report the undelivered messages within
+/// the timeout instead of hanging; a consumer simply waits; once the broker is back, what was
+/// queued is delivered, the consumer goes on where it was, and sending works again.
+#[test]
+fn broker_down_mid_stream_flush_errors_in_time_then_everything_recovers() {
+    let mock = Mock::new();
+    let topic = sea_streamer_tests::unique("down");
+    mock.create_topic(&topic, 1);
+    let runtime = sea_streamer_tests::kafka::runtime();
+    runtime.block_on(async {
+        let timeout = Duration::from_secs(2);
+        let mut options = KafkaConnectOptions::default();
+        options.set_timeout(timeout);
+        let uri = format!("kafka://{}", mock.bootstrap())
+            .parse()
+            .expect("URI");
+        let s = KafkaStreamer::connect(uri, options).await.expect("connect");
+        let key = StreamKey::new(&topic).expect("valid topic");
+        let p = s
+            .create_producer(key.clone(), Default::default())
+            .await
+            .expect("producer");
+        let c = s
+            .create_consumer(
+                std::slice::from_ref(&key),
+                sea_streamer_tests::test_consumer_options(ConsumerMode::RealTime),
+            )
+            .await
+            .expect("consumer");
+        p.send("before").expect("send").await.expect("receipt");
+        assert_eq!(next(&c).await, "before");
+        mock.with(|cluster| cluster.broker_down(1))
+            .expect("broker down");
+        let pending = p.send("during").expect("queued while the broker is down");
+        let start = Instant::now();
+        let err = p.flush().await.expect_err("nothing can be delivered");
+        assert!(
+            start.elapsed() < timeout * 2,
+            "flush took {:?}",
+            start.elapsed()
+        );
+        assert!(matches!(err, StreamErr::Timeout { .. }), "{err:?}");
+        assert!(err.to_string().contains("undelivered"), "{err}");
+        let err = p.clone().end().await.expect_err("end, too");
+        assert!(matches!(err, StreamErr::Timeout { .. }), "{err:?}");
+        // no message while the broker is down (at most an error saying it is down)
+        if let Ok(Ok(m)) = tokio::time::timeout(Duration::from_millis(500), c.next()).await {
+            panic!(
+                "a message while the broker is down: {:?}",
+                m.message().as_str()
+            );
+        }
+        mock.with(|cluster| cluster.broker_up(1))
+            .expect("broker up");
+        let receipt = tokio::time::timeout(Duration::from_secs(30), pending)
+            .await
+            .expect("delivered once the broker is back")
+            .expect("receipt");
+        assert_eq!(receipt.sequence(), 1);
+        assert_eq!(next(&c).await, "during");
+        p.send("after").expect("send").await.expect("receipt");
+        assert_eq!(next(&c).await, "after");
+        p.flush().await.expect("flush");
+    });
+}
+
+/// Injected errors on produce and fetch requests (leader moved, a dropped connection): rdkafka
+/// retries, and every message arrives once, in order.
+#[test]
+fn injected_request_errors_are_retried_without_loss() {
+    use sea_streamer_kafka::rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
+    let mock = Mock::new();
+    let topic = sea_streamer_tests::unique("errors");
+    mock.create_topic(&topic, 1);
+    let runtime = sea_streamer_tests::kafka::runtime();
+    runtime.block_on(async {
+        let s = mock.connect().await;
+        let key = StreamKey::new(&topic).expect("valid topic");
+        let p = s
+            .create_producer(key.clone(), Default::default())
+            .await
+            .expect("producer");
+        let c = s
+            .create_consumer(
+                std::slice::from_ref(&key),
+                sea_streamer_tests::test_consumer_options(ConsumerMode::RealTime),
+            )
+            .await
+            .expect("consumer");
+        mock.with(|cluster| {
+            cluster.request_errors(
+                RDKafkaApiKey::Produce,
+                &[
+                    RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+                    RDKafkaRespErr::RD_KAFKA_RESP_ERR__TRANSPORT,
+                    RDKafkaRespErr::RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+                ],
+            );
+            cluster.request_errors(
+                RDKafkaApiKey::Fetch,
+                &[
+                    RDKafkaRespErr::RD_KAFKA_RESP_ERR__TRANSPORT,
+                    RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+                ],
+            );
+        });
+        let mut sequences = Vec::new();
+        for i in 0..20 {
+            let r = tokio::time::timeout(
+                Duration::from_secs(30),
+                p.send(format!("m{i}")).expect("send"),
+            )
+            .await
+            .expect("a receipt in time")
+            .expect("delivered after retries");
+            sequences.push(r.sequence());
+        }
+        assert_eq!(sequences, (0..20).collect::<Vec<u64>>());
+        for i in 0..20 {
+            assert_eq!(next(&c).await, format!("m{i}"));
+        }
     });
 }

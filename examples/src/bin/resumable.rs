@@ -11,8 +11,10 @@ use std::{collections::VecDeque, process::ExitCode};
 
 use clap::Parser;
 use sea_streamer::{
-    kafka::AutoOffsetReset, Consumer, ConsumerGroup, ConsumerMode, ConsumerOptions, Message,
-    Producer, SeaConsumer, SeaConsumerOptions, StreamUrl, Streamer,
+    kafka::{rdkafka::error::RDKafkaErrorCode, AutoOffsetReset, KafkaConsumer, KafkaErr},
+    BackendErr, Consumer, ConsumerGroup, ConsumerMode, ConsumerOptions, Message, Producer,
+    SeaConsumer, SeaConsumerOptions, SeaResult, SeqNo, ShardId, StreamErr, StreamKey, StreamUrl,
+    Streamer,
 };
 use sea_streamer_examples::{connect, parse_key_value, run};
 
@@ -39,6 +41,16 @@ struct Args {
     /// A librdkafka consumer property, KEY=VALUE (repeatable), e.g. session.timeout.ms=6000
     #[arg(long = "kafka-option", value_parser = parse_key_value)]
     kafka_options: Vec<(String, String)>,
+}
+
+/// Marks input message `id` done. A partition taken away in a rebalance cannot be stored for
+/// (librdkafka's `State` error): its new owner starts after the last commit and does the message
+/// again, which at-least-once allows, so that is not an error here.
+fn store(kafka: &KafkaConsumer, id: &(StreamKey, ShardId, SeqNo)) -> SeaResult<()> {
+    match kafka.store_offset_with(id) {
+        Err(StreamErr::Backend(KafkaErr::StoreOffset(RDKafkaErrorCode::State))) => Ok(()),
+        r => r.map_err(|e| e.map_backend(BackendErr::Kafka)),
+    }
 }
 
 fn main() -> ExitCode {
@@ -70,20 +82,28 @@ fn main() -> ExitCode {
         let mut done = 0u64;
         let mut read = 0u64;
         while args.count.is_none_or(|n| read < n) {
-            let message = kafka.next().await?;
+            let message = match kafka.next().await {
+                Ok(m) => m,
+                // a report (a lost connection, the broker down): the consumer goes on by itself
+                Err(StreamErr::Backend(KafkaErr::MessageConsumption(code))) => {
+                    eprintln!("warning: {code}");
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
             in_flight.push_back((producer.send(message.message())?, message.identifier()));
             read += 1;
             while in_flight.len() >= WINDOW {
                 if let Some((receipt, id)) = in_flight.pop_front() {
                     receipt.await?;
-                    kafka.store_offset_with(&id)?;
+                    store(&kafka, &id)?;
                     done += 1;
                 }
             }
         }
         while let Some((receipt, id)) = in_flight.pop_front() {
             receipt.await?;
-            kafka.store_offset_with(&id)?;
+            store(&kafka, &id)?;
             done += 1;
         }
         if done > 0 {
