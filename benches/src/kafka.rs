@@ -160,10 +160,19 @@ async fn our_consume(brokers: &str, topic: &str, n: u64) -> io::Result<f64> {
 
 /// Reads `n` messages from the start of `topic` with a RealTime consumer, at about `rate`
 /// messages per second (0: no limit).
-pub async fn paced_consume(brokers: &str, topic: &str, n: u64, rate: u64) -> io::Result<()> {
+pub async fn paced_consume(
+    brokers: &str,
+    topic: &str,
+    n: u64,
+    rate: u64,
+    prefetch_kb: Option<u64>,
+) -> io::Result<()> {
     let s = connect(brokers).await?;
     let mut o = KafkaConsumerOptions::new(ConsumerMode::RealTime);
     o.set_auto_offset_reset(AutoOffsetReset::Earliest);
+    if let Some(kb) = prefetch_kb {
+        o.add_custom_option("queued.max.messages.kbytes", kb.to_string());
+    }
     let key = StreamKey::new(topic).map_err(err)?;
     let mut c = s.create_consumer(&[key], o).await.map_err(err)?;
     let mut stream = c.stream();
@@ -184,11 +193,21 @@ pub async fn paced_consume(brokers: &str, topic: &str, n: u64, rate: u64) -> io:
 }
 
 /// Peak RSS (MB) of `paced_consume` in a child process.
-fn consumer_rss(brokers: &str, topic: &str, n: u64, rate: u64) -> io::Result<f64> {
-    let mut child = std::process::Command::new(std::env::current_exe()?)
+fn consumer_rss(
+    brokers: &str,
+    topic: &str,
+    n: u64,
+    rate: u64,
+    prefetch_kb: Option<u64>,
+) -> io::Result<f64> {
+    let mut command = std::process::Command::new(std::env::current_exe()?);
+    command
         .args(["kafka-consume", "--brokers", brokers, "--topic", topic])
-        .args(["--messages", &n.to_string(), "--rate", &rate.to_string()])
-        .spawn()?;
+        .args(["--messages", &n.to_string(), "--rate", &rate.to_string()]);
+    if let Some(kb) = prefetch_kb {
+        command.args(["--prefetch-kb", &kb.to_string()]);
+    }
+    let mut child = command.spawn()?;
     let watch = crate::RssWatch::start(child.id());
     let status = child.wait()?;
     let peak = watch.stop();
@@ -282,10 +301,11 @@ pub async fn run(brokers: &str, n: u64, runs: u32) -> io::Result<bool> {
     // backpressure: a consumer slower than the broker holds what librdkafka prefetches, not
     // the backlog
     let slow_n = (n / 5).max(1);
-    let slow = consumer_rss(brokers, &topic, slow_n, 50_000)?;
-    let fast = consumer_rss(brokers, &topic, n, 0)?;
+    let slow = consumer_rss(brokers, &topic, slow_n, 50_000, None)?;
+    let small = consumer_rss(brokers, &topic, slow_n, 50_000, Some(8192))?;
+    let fast = consumer_rss(brokers, &topic, n, 0, None)?;
     println!(
-        "  memory: a consumer at 50k msgs/s reading {slow_n} of a {n}-message backlog peaks at {slow:.1} MB RSS; one reading all {n} at full speed at {fast:.1} MB"
+        "  memory: a consumer at 50k msgs/s reading {slow_n} of a {n}-message backlog peaks at {slow:.1} MB RSS ({small:.1} MB with queued.max.messages.kbytes=8192); one reading all {n} at full speed at {fast:.1} MB"
     );
     let latency = realtime_latency(brokers).await?;
     println!(

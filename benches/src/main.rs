@@ -75,6 +75,9 @@ enum Cmd {
         /// Messages per second (0: no limit)
         #[arg(long)]
         rate: u64,
+        /// librdkafka's queued.max.messages.kbytes (its prefetch), if set
+        #[arg(long)]
+        prefetch_kb: Option<u64>,
     },
     /// The baseline: copy stdin to stdout line by line through a BufReader and a BufWriter
     LineCopy,
@@ -104,10 +107,19 @@ fn main() -> ExitCode {
             topic,
             messages,
             rate,
+            prefetch_kb,
         } => tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .and_then(|rt| rt.block_on(kafka::paced_consume(&brokers, &topic, messages, rate))),
+            .and_then(|rt| {
+                rt.block_on(kafka::paced_consume(
+                    &brokers,
+                    &topic,
+                    messages,
+                    rate,
+                    prefetch_kb,
+                ))
+            }),
         Cmd::LineCopy => line_copy(),
         Cmd::SlowRead { rate } => slow_read(rate),
     };

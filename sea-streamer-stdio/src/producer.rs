@@ -51,9 +51,24 @@ impl Drop for OutputGuard {
 }
 
 impl Drop for Shared {
+    /// Like a `BufWriter`: what was sent goes out before the producer is gone. Inside a tokio
+    /// runtime the wait runs on the blocking pool, not on an executor thread (and a runtime that
+    /// shuts down first waits for it, or runs it on the thread that shuts it down).
     fn drop(&mut self) {
-        // like a BufWriter: what was sent goes out before the producer is gone
-        let _ = self.writer.flush_blocking();
+        let flush = FlushOnDrop(self.writer.clone());
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn_blocking(move || drop(flush))),
+            Err(_) => drop(flush),
+        }
+    }
+}
+
+/// Waits, when dropped, until everything queued on the writer so far is written (or failed).
+struct FlushOnDrop(Arc<Writer>);
+
+impl Drop for FlushOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.flush_blocking();
     }
 }
 

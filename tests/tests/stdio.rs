@@ -486,3 +486,52 @@ async fn binary_payloads_and_crlf_lines_are_delivered_intact() {
         ]
     );
 }
+
+/// An output that takes its time: each write waits for `delay`, then lands in `into`.
+struct SlowOutput {
+    delay: Duration,
+    into: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl Write for SlowOutput {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        std::thread::sleep(self.delay);
+        self.into.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Dropping the last producer waits until its lines are written, but not on an executor thread:
+/// the drop returns at once, and the line is written by the time the runtime has shut down.
+#[test]
+fn dropping_a_producer_writes_its_lines_without_blocking_the_executor() {
+    let written = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut o = StdioConnectOptions::default();
+        o.set_no_input().set_output(SlowOutput {
+            delay: Duration::from_millis(500),
+            into: written.clone(),
+        });
+        let s = connect(o).await;
+        let p = s
+            .create_producer(key("a"), Default::default())
+            .await
+            .unwrap();
+        drop(p.send("last words").unwrap());
+        let start = std::time::Instant::now();
+        drop(p);
+        drop(s);
+        let took = start.elapsed();
+        assert!(took < Duration::from_millis(250), "the drop took {took:?}");
+    });
+    drop(runtime);
+    let text = String::from_utf8(written.lock().unwrap().clone()).unwrap();
+    assert!(text.ends_with("| a | 0 | 0] last words\n"), "{text:?}");
+}
