@@ -75,7 +75,7 @@ enum Cmd {
         /// Messages per second (0: no limit)
         #[arg(long)]
         rate: u64,
-        /// librdkafka's queued.max.messages.kbytes (its prefetch), if set
+        /// librdkafka's prefetch: queued.max.messages.kbytes, and fetch.max.bytes half of it
         #[arg(long)]
         prefetch_kb: Option<u64>,
     },

@@ -58,8 +58,13 @@ pub fn test_consumer_options(mode: ConsumerMode) -> KafkaConsumerOptions {
 }
 
 async fn connect(brokers: &str) -> KafkaStreamer {
+    connect_with_timeout(brokers, Duration::from_secs(10)).await
+}
+
+/// A streamer on `brokers` whose operations time out after `timeout`.
+pub async fn connect_with_timeout(brokers: &str, timeout: Duration) -> KafkaStreamer {
     let mut options = KafkaConnectOptions::default();
-    options.set_timeout(Duration::from_secs(10));
+    options.set_timeout(timeout);
     match KafkaStreamer::connect(
         format!("kafka://{brokers}").parse().expect("broker URI"),
         options,
@@ -149,6 +154,11 @@ impl Mock {
     /// A streamer connected to it.
     pub async fn connect(&self) -> KafkaStreamer {
         connect(&self.bootstrap).await
+    }
+
+    /// A streamer connected to it, whose operations time out after `timeout`.
+    pub async fn connect_with_timeout(&self, timeout: Duration) -> KafkaStreamer {
+        connect_with_timeout(&self.bootstrap, timeout).await
     }
 }
 

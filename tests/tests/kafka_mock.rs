@@ -8,11 +8,11 @@
 
 use std::time::{Duration, Instant};
 
-use sea_streamer_kafka::{KafkaConnectOptions, KafkaConsumer, KafkaProducerOptions, KafkaStreamer};
+use sea_streamer_kafka::{KafkaConsumer, KafkaProducerOptions};
 use sea_streamer_tests::kafka::group_options;
 use sea_streamer_tests::Mock;
 use sea_streamer_types::{
-    ConnectOptions, Consumer, ConsumerMode, Message, Producer, StreamErr, StreamKey, Streamer,
+    Consumer, ConsumerMode, Message, Producer, StreamErr, StreamKey, Streamer,
 };
 
 sea_streamer_tests::kafka_tests!(Some(Mock::new()));
@@ -33,12 +33,7 @@ fn closing_with_the_broker_gone_is_bounded_and_off_the_executor() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let mut options = KafkaConnectOptions::default();
-        options.set_timeout(timeout);
-        let uri = format!("kafka://{}", mock.bootstrap())
-            .parse()
-            .expect("URI");
-        let s = KafkaStreamer::connect(uri, options).await.expect("connect");
+        let s = mock.connect_with_timeout(timeout).await;
         let key = StreamKey::new(&topic).expect("valid topic");
         let p = s
             .create_producer(key.clone(), Default::default())
@@ -88,12 +83,7 @@ fn a_full_queue_with_the_broker_down_times_out_then_recovers() {
     let runtime = sea_streamer_tests::kafka::runtime();
     runtime.block_on(async {
         let timeout = Duration::from_secs(2);
-        let mut options = KafkaConnectOptions::default();
-        options.set_timeout(timeout);
-        let uri = format!("kafka://{}", mock.bootstrap())
-            .parse()
-            .expect("URI");
-        let s = KafkaStreamer::connect(uri, options).await.expect("connect");
+        let s = mock.connect_with_timeout(timeout).await;
         let key = StreamKey::new(&topic).expect("valid topic");
         let mut po = KafkaProducerOptions::default();
         po.add_custom_option("queue.buffering.max.messages", "5");
@@ -155,12 +145,7 @@ fn broker_down_mid_stream_flush_errors_in_time_then_everything_recovers() {
     let runtime = sea_streamer_tests::kafka::runtime();
     runtime.block_on(async {
         let timeout = Duration::from_secs(2);
-        let mut options = KafkaConnectOptions::default();
-        options.set_timeout(timeout);
-        let uri = format!("kafka://{}", mock.bootstrap())
-            .parse()
-            .expect("URI");
-        let s = KafkaStreamer::connect(uri, options).await.expect("connect");
+        let s = mock.connect_with_timeout(timeout).await;
         let key = StreamKey::new(&topic).expect("valid topic");
         let p = s
             .create_producer(key.clone(), Default::default())
