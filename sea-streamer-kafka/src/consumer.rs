@@ -137,7 +137,10 @@ impl KafkaConsumer {
     /// Commits message `m` and waits until the broker has the commit.
     ///
     /// # Errors
-    /// As `commit_message`.
+    /// As `commit_message`.    ///
+    /// # Cancel safety
+    /// The commit runs on tokio's blocking pool: dropping the future stops the wait, not the
+    /// commit.
     pub async fn commit_message_sync(&self, m: &KafkaMessage<'_>) -> KafkaResult<()> {
         self.check_commit()?;
         let tpl = self.after(&m.identifier())?;
@@ -169,7 +172,10 @@ impl KafkaConsumer {
     /// until the broker has it.
     ///
     /// # Errors
-    /// As `commit_message`; rdkafka's `NoOffset` if there is nothing to commit.
+    /// As `commit_message`; rdkafka's `NoOffset` if there is nothing to commit.    ///
+    /// # Cancel safety
+    /// The commit runs on tokio's blocking pool: dropping the future stops the wait, not the
+    /// commit.
     pub async fn commit(&self) -> KafkaResult<()> {
         self.check_commit()?;
         let inner = self.inner.clone();

@@ -232,6 +232,11 @@ impl KafkaProducer {
     /// # Errors
     /// [`StreamErr::CommitNotAllowed`] for a RealTime consumer; rdkafka's error (no transaction
     /// begun, timeout, fenced producer).
+    ///
+    /// # Cancel safety
+    /// Runs on tokio's blocking pool: dropping the future stops the wait, not the call. The
+    /// transaction calls (`init_transactions`, `commit_transaction`, `abort_transaction`) are
+    /// alike.
     pub async fn send_offsets_to_transaction(
         &self,
         consumer: &KafkaConsumer,
@@ -293,6 +298,10 @@ impl Producer for KafkaProducer {
     /// # Errors
     /// [`StreamErr::Timeout`] if messages are still undelivered after the timeout (they stay
     /// queued, and their receipts resolve later); rdkafka's error.
+    ///
+    /// # Cancel safety
+    /// The flush runs on tokio's blocking pool: dropping the future stops the wait; nothing
+    /// sent is dropped.
     async fn flush(&self) -> KafkaResult<()> {
         let (p, t) = (self.inner.clone(), self.timeout);
         blocking(move || match p.producer.flush(t) {
