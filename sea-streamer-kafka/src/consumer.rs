@@ -18,7 +18,7 @@ use sea_streamer_types::{
 
 use crate::{
     close::OffExecutor,
-    error::{backend, blocking},
+    error::{backend, blocking, unreachable_or_backend},
     KafkaErr, KafkaMessage, KafkaResult,
 };
 
@@ -230,7 +230,7 @@ impl KafkaConsumer {
             for (topic, partition) in ends {
                 let (_, high) = inner
                     .fetch_watermarks(&topic, partition, timeout)
-                    .map_err(backend)?;
+                    .map_err(|e| unreachable_or_backend(e, timeout))?;
                 tpl.set_partition_offset(&topic, partition, Offset::Offset(high))
                     .map_err(backend)?;
             }
@@ -297,8 +297,12 @@ impl Consumer for KafkaConsumer {
                 .map_err(backend)?;
         }
         let (inner, timeout) = (self.inner.clone(), self.timeout);
-        let mut found =
-            blocking(move || inner.offsets_for_times(query, timeout).map_err(backend)).await?;
+        let mut found = blocking(move || {
+            inner
+                .offsets_for_times(query, timeout)
+                .map_err(|e| unreachable_or_backend(e, timeout))
+        })
+        .await?;
         let ends: Vec<(String, i32)> = found
             .elements()
             .iter()

@@ -1,5 +1,8 @@
 //! The Kafka backend's error.
 
+use std::time::Duration;
+
+use rdkafka::error::RDKafkaErrorCode;
 use sea_streamer_types::{StreamErr, StreamResult};
 
 /// The backend error: rdkafka's own, with its error code and source.
@@ -10,6 +13,21 @@ pub type KafkaResult<T> = StreamResult<T, KafkaErr>;
 
 pub(crate) fn backend(e: KafkaErr) -> StreamErr<KafkaErr> {
     StreamErr::Backend(e)
+}
+
+/// `e` as a [`StreamErr::Connect`] that says what to check if it means no broker answered in
+/// `timeout`; else as it is.
+pub(crate) fn unreachable_or_backend(e: KafkaErr, timeout: Duration) -> StreamErr<KafkaErr> {
+    match e.rdkafka_error_code() {
+        Some(
+            RDKafkaErrorCode::BrokerTransportFailure
+            | RDKafkaErrorCode::AllBrokersDown
+            | RDKafkaErrorCode::OperationTimedOut,
+        ) => StreamErr::Connect(format!(
+            "no Kafka broker answered within {timeout:?} ({e}): is it running and reachable?"
+        )),
+        _ => backend(e),
+    }
 }
 
 /// A blocking librdkafka call, run off the async executor's threads.

@@ -21,7 +21,7 @@ use sea_streamer_types::{
 
 use crate::{
     close::OffExecutor,
-    error::{backend, blocking},
+    error::{backend, blocking, unreachable_or_backend},
     host::host_id,
     AutoOffsetReset, KafkaConnectOptions, KafkaConsumer, KafkaConsumerOptions, KafkaErr,
     KafkaProducer, KafkaProducerOptions, KafkaResult,
@@ -129,7 +129,9 @@ impl Streamer for KafkaStreamer {
     /// # Errors
     /// [`StreamErr::StreamKeyEmpty`], [`StreamErr::ConsumerGroupNotSet`],
     /// [`StreamErr::ConsumerGroupIsSet`] as the contract says; [`StreamErr::StreamKeyNotFound`]
-    /// for a RealTime consumer of a topic that does not exist.
+    /// for a RealTime consumer of a topic that does not exist; [`StreamErr::Connect`] if a
+    /// RealTime consumer cannot look its partitions up because no broker answers in time;
+    /// [`StreamErr::StreamKey`] for a topic name Kafka refuses (`.`, `..`).
     async fn create_consumer(
         &self,
         streams: &[StreamKey],
@@ -207,7 +209,7 @@ pub(crate) fn partitions(
 ) -> KafkaResult<Vec<i32>> {
     let metadata = consumer
         .fetch_metadata(Some(topic.name()), timeout)
-        .map_err(backend)?;
+        .map_err(|e| unreachable_or_backend(e, timeout))?;
     match metadata.topics().iter().find(|t| t.name() == topic.name()) {
         Some(t) if t.error().is_none() && !t.partitions().is_empty() => {
             Ok(t.partitions().iter().map(|p| p.id()).collect())
@@ -232,7 +234,7 @@ fn realtime_assign(
                     Some(RDKafkaErrorCode::UnknownTopicOrPartition) => {
                         StreamErr::StreamKeyNotFound(topic.clone())
                     }
-                    _ => backend(e),
+                    _ => unreachable_or_backend(e, timeout),
                 })?;
             let at = if earliest { low } else { high };
             tpl.add_partition_offset(topic.name(), p, Offset::Offset(at))

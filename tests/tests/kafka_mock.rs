@@ -174,6 +174,25 @@ fn broker_down_mid_stream_flush_errors_in_time_then_everything_recovers() {
         assert!(err.to_string().contains("undelivered"), "{err}");
         let err = p.clone().end().await.expect_err("end, too");
         assert!(matches!(err, StreamErr::Timeout { .. }), "{err:?}");
+        // a new consumer needs the broker's metadata: an error within the timeout
+        let start = Instant::now();
+        let err = s
+            .create_consumer(
+                std::slice::from_ref(&key),
+                sea_streamer_tests::test_consumer_options(ConsumerMode::RealTime),
+            )
+            .await
+            .expect_err("no metadata while the broker is down");
+        assert!(
+            start.elapsed() < timeout * 2,
+            "create_consumer took {:?}",
+            start.elapsed()
+        );
+        assert!(matches!(err, StreamErr::Connect(_)), "{err:?}");
+        assert!(
+            err.to_string().contains("is it running and reachable"),
+            "{err}"
+        );
         // no message while the broker is down (at most an error saying it is down)
         if let Ok(Ok(m)) = tokio::time::timeout(Duration::from_millis(500), c.next()).await {
             panic!(
