@@ -11,6 +11,13 @@ pub use rdkafka::error::KafkaError as KafkaErr;
 /// [`StreamResult`] of the Kafka backend.
 pub type KafkaResult<T> = StreamResult<T, KafkaErr>;
 
+/// Whether a consumer's error is a report the consumer recovers from by itself (a lost
+/// connection, a broker down, a failed fetch): go on calling `next`. Fatal consumer errors and
+/// everything else are not.
+pub fn is_transient(e: &KafkaErr) -> bool {
+    matches!(e, KafkaErr::MessageConsumption(_))
+}
+
 pub(crate) fn backend(e: KafkaErr) -> StreamErr<KafkaErr> {
     StreamErr::Backend(e)
 }
@@ -39,5 +46,23 @@ pub(crate) async fn blocking<T: Send + 'static>(
         Err(e) => Err(StreamErr::Unsupported(format!(
             "a blocking Kafka call did not complete: {e}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consumer_reports_are_transient_and_the_rest_is_not() {
+        assert!(is_transient(&KafkaErr::MessageConsumption(
+            RDKafkaErrorCode::AllBrokersDown
+        )));
+        assert!(!is_transient(&KafkaErr::MessageConsumptionFatal(
+            RDKafkaErrorCode::Fatal
+        )));
+        assert!(!is_transient(&KafkaErr::Flush(
+            RDKafkaErrorCode::OperationTimedOut
+        )));
     }
 }

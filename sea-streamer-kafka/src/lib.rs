@@ -12,7 +12,7 @@ mod producer;
 mod streamer;
 
 pub use consumer::{KafkaConsumer, KafkaMessageStream};
-pub use error::{KafkaErr, KafkaResult};
+pub use error::{is_transient, KafkaErr, KafkaResult};
 pub use host::host_id;
 pub use message::KafkaMessage;
 pub use options::{

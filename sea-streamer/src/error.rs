@@ -16,5 +16,18 @@ pub enum BackendErr {
     Kafka(#[from] sea_streamer_kafka::KafkaErr),
 }
 
+impl BackendErr {
+    /// Whether this is a report a consumer recovers from by itself (Kafka: a lost connection, a
+    /// broker down): log it and go on calling `next`. Stdio errors are never transient.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            #[cfg(feature = "stdio")]
+            Self::Stdio(_) => false,
+            #[cfg(feature = "kafka")]
+            Self::Kafka(e) => sea_streamer_kafka::is_transient(e),
+        }
+    }
+}
+
 /// [`StreamResult`] of the run-time selected backend.
 pub type SeaResult<T> = StreamResult<T, BackendErr>;

@@ -137,7 +137,8 @@ fn broker_restart_mid_stream() {
                         return m.message().as_str().unwrap().to_owned()
                     }
                     Ok(_) => {}
-                    Err(e) => println!("transient: {e}"),
+                    Err(StreamErr::Backend(e)) if sea_streamer_kafka::is_transient(&e) => {}
+                    Err(e) => panic!("not a transient report: {e:?}"),
                 }
             }
         })

@@ -126,7 +126,8 @@ async fn next(c: &KafkaConsumer) -> String {
         loop {
             match c.next().await {
                 Ok(m) => return m.message().as_str().expect("UTF-8").to_owned(),
-                Err(e) => println!("transient: {e}"),
+                Err(StreamErr::Backend(e)) if sea_streamer_kafka::is_transient(&e) => {}
+                Err(e) => panic!("not a transient report: {e:?}"),
             }
         }
     })

@@ -95,6 +95,11 @@ fn main() -> ExitCode {
             match next {
                 Ok(message) => print_message(&mut out, &mut line, &message)?,
                 Err(StreamErr::StreamEnded) => break,
+                // a report (Kafka: a lost connection): the consumer goes on by itself
+                Err(StreamErr::Backend(e)) if e.is_transient() => {
+                    eprintln!("consumer: warning: {e}");
+                    continue;
+                }
                 Err(e) => return Err(e.into()),
             }
             printed += 1;

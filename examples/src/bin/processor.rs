@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sea_streamer::{Consumer, Message, Payload, Producer, StreamExt, StreamUrl};
+use sea_streamer::{Consumer, Message, Payload, Producer, StreamErr, StreamExt, StreamUrl};
 use sea_streamer_examples::{run, Pipeline};
 use serde_json::{Map, Value};
 
@@ -47,7 +47,15 @@ fn main() -> ExitCode {
         let producer = &pipeline.producer;
         let mut stream = pipeline.consumer.stream();
         while let Some(message) = stream.next().await {
-            let message = message?;
+            let message = match message {
+                Ok(m) => m,
+                // a report (Kafka: a lost connection): the consumer goes on by itself
+                Err(StreamErr::Backend(e)) if e.is_transient() => {
+                    eprintln!("processor: warning: {e}");
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
             match process(message.message()) {
                 Ok(processed) => producer.send(processed)?,
                 Err(why) => {

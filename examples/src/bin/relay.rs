@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use sea_streamer::{Consumer, Message, Producer, StreamExt, StreamUrl};
+use sea_streamer::{Consumer, Message, Producer, StreamErr, StreamExt, StreamUrl};
 use sea_streamer_examples::{run, Pipeline};
 
 #[derive(Debug, Parser)]
@@ -33,12 +33,22 @@ fn main() -> ExitCode {
     run(async move {
         let mut pipeline = Pipeline::connect(&args.input, &args.output).await?;
         let producer = &pipeline.producer;
-        let mut stream = pipeline
-            .consumer
-            .stream()
-            .take(args.count.unwrap_or(usize::MAX));
-        while let Some(message) = stream.next().await {
-            producer.send(message?.message())?;
+        let mut stream = pipeline.consumer.stream();
+        let mut relayed = 0;
+        while args.count.is_none_or(|n| relayed < n) {
+            let Some(message) = stream.next().await else {
+                break;
+            };
+            match message {
+                Ok(m) => drop(producer.send(m.message())?),
+                // a report (Kafka: a lost connection): the consumer goes on by itself
+                Err(StreamErr::Backend(e)) if e.is_transient() => {
+                    eprintln!("relay: warning: {e}");
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+            relayed += 1;
         }
         drop(stream);
         pipeline.finish().await?;

@@ -85,8 +85,8 @@ fn main() -> ExitCode {
             let message = match kafka.next().await {
                 Ok(m) => m,
                 // a report (a lost connection, the broker down): the consumer goes on by itself
-                Err(StreamErr::Backend(KafkaErr::MessageConsumption(code))) => {
-                    eprintln!("warning: {code}");
+                Err(StreamErr::Backend(e)) if sea_streamer::kafka::is_transient(&e) => {
+                    eprintln!("resumable: warning: {e}");
                     continue;
                 }
                 Err(e) => return Err(e.into()),
