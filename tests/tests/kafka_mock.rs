@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use sea_streamer_kafka::{KafkaConsumer, KafkaProducerOptions};
+use sea_streamer_kafka::{KafkaConsumer, KafkaProducer, KafkaProducerOptions, KafkaStreamer};
 use sea_streamer_tests::kafka::group_options;
 use sea_streamer_tests::Mock;
 use sea_streamer_types::{
@@ -119,6 +119,31 @@ fn a_full_queue_with_the_broker_down_times_out_then_recovers() {
     });
 }
 
+/// A new one-partition topic on `mock`, a streamer whose operations time out after `timeout`,
+/// a producer anchored to the topic and a RealTime consumer of it.
+async fn producer_and_consumer(
+    mock: &Mock,
+    name: &str,
+    timeout: Duration,
+) -> (KafkaStreamer, StreamKey, KafkaProducer, KafkaConsumer) {
+    let topic = sea_streamer_tests::unique(name);
+    mock.create_topic(&topic, 1);
+    let s = mock.connect_with_timeout(timeout).await;
+    let key = StreamKey::new(&topic).expect("valid topic");
+    let p = s
+        .create_producer(key.clone(), Default::default())
+        .await
+        .expect("producer");
+    let c = s
+        .create_consumer(
+            std::slice::from_ref(&key),
+            sea_streamer_tests::test_consumer_options(ConsumerMode::RealTime),
+        )
+        .await
+        .expect("consumer");
+    (s, key, p, c)
+}
+
 /// The next message's payload, within 30 s, past the transient errors `next` reports while
 /// connections are down (`AllBrokersDown`: the consumer goes on by itself).
 async fn next(c: &KafkaConsumer) -> String {
@@ -141,24 +166,10 @@ async fn next(c: &KafkaConsumer) -> String {
 #[test]
 fn broker_down_mid_stream_flush_errors_in_time_then_everything_recovers() {
     let mock = Mock::new();
-    let topic = sea_streamer_tests::unique("down");
-    mock.create_topic(&topic, 1);
     let runtime = sea_streamer_tests::kafka::runtime();
     runtime.block_on(async {
         let timeout = Duration::from_secs(2);
-        let s = mock.connect_with_timeout(timeout).await;
-        let key = StreamKey::new(&topic).expect("valid topic");
-        let p = s
-            .create_producer(key.clone(), Default::default())
-            .await
-            .expect("producer");
-        let c = s
-            .create_consumer(
-                std::slice::from_ref(&key),
-                sea_streamer_tests::test_consumer_options(ConsumerMode::RealTime),
-            )
-            .await
-            .expect("consumer");
+        let (s, key, p, c) = producer_and_consumer(&mock, "down", timeout).await;
         p.send("before").expect("send").await.expect("receipt");
         assert_eq!(next(&c).await, "before");
         mock.with(|cluster| cluster.broker_down(1))
@@ -221,23 +232,10 @@ fn broker_down_mid_stream_flush_errors_in_time_then_everything_recovers() {
 fn injected_request_errors_are_retried_without_loss() {
     use sea_streamer_kafka::rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
     let mock = Mock::new();
-    let topic = sea_streamer_tests::unique("errors");
-    mock.create_topic(&topic, 1);
     let runtime = sea_streamer_tests::kafka::runtime();
     runtime.block_on(async {
-        let s = mock.connect().await;
-        let key = StreamKey::new(&topic).expect("valid topic");
-        let p = s
-            .create_producer(key.clone(), Default::default())
-            .await
-            .expect("producer");
-        let c = s
-            .create_consumer(
-                std::slice::from_ref(&key),
-                sea_streamer_tests::test_consumer_options(ConsumerMode::RealTime),
-            )
-            .await
-            .expect("consumer");
+        let (_s, _key, p, c) =
+            producer_and_consumer(&mock, "errors", Duration::from_secs(10)).await;
         mock.with(|cluster| {
             cluster.request_errors(
                 RDKafkaApiKey::Produce,
