@@ -15,7 +15,7 @@ use sea_streamer_kafka::{
         producer::{FutureProducer, FutureRecord, Producer as _},
         ClientConfig, Offset, TopicPartitionList,
     },
-    AutoOffsetReset, KafkaConnectOptions, KafkaConsumerOptions, KafkaStreamer,
+    AutoOffsetReset, KafkaConnectOptions, KafkaConsumer, KafkaConsumerOptions, KafkaStreamer,
 };
 use sea_streamer_types::{
     ConnectOptions, Consumer, ConsumerMode, ConsumerOptions, Message, Producer, StreamKey, Streamer,
@@ -133,15 +133,25 @@ async fn raw_consume(brokers: &str, topic: &str, n: u64) -> io::Result<f64> {
     Ok(per_message_run(start, n))
 }
 
-async fn our_consume(brokers: &str, topic: &str, n: u64) -> io::Result<f64> {
+/// Our RealTime consumer of `topic` from its start, with `options` added.
+async fn our_consumer(
+    brokers: &str,
+    topic: &str,
+    options: &[(&str, String)],
+) -> io::Result<KafkaConsumer> {
     let s = connect(brokers).await?;
     let mut o = KafkaConsumerOptions::new(ConsumerMode::RealTime);
     o.set_auto_offset_reset(AutoOffsetReset::Earliest);
-    for (k, v) in FETCH {
-        o.add_custom_option(k, v);
+    for (k, v) in options {
+        o.add_custom_option(*k, v);
     }
     let key = StreamKey::new(topic).map_err(err)?;
-    let mut c = s.create_consumer(&[key], o).await.map_err(err)?;
+    s.create_consumer(&[key], o).await.map_err(err)
+}
+
+async fn our_consume(brokers: &str, topic: &str, n: u64) -> io::Result<f64> {
+    let fetch: Vec<(&str, String)> = FETCH.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    let mut c = our_consumer(brokers, topic, &fetch).await?;
     let mut stream = c.stream();
     let mut bytes = 0usize;
     let mut start = None;
@@ -167,17 +177,16 @@ pub async fn paced_consume(
     rate: u64,
     prefetch_kb: Option<u64>,
 ) -> io::Result<()> {
-    let s = connect(brokers).await?;
-    let mut o = KafkaConsumerOptions::new(ConsumerMode::RealTime);
-    o.set_auto_offset_reset(AutoOffsetReset::Earliest);
-    if let Some(kb) = prefetch_kb {
-        // librdkafka's prefetch, and the size of one fetch response, which can overshoot it
-        o.add_custom_option("queued.max.messages.kbytes", kb.to_string())
-            .add_custom_option("fetch.max.bytes", (kb * 1024 / 2).max(1 << 20).to_string())
-            .add_custom_option("queued.min.messages", "10000");
-    }
-    let key = StreamKey::new(topic).map_err(err)?;
-    let mut c = s.create_consumer(&[key], o).await.map_err(err)?;
+    // librdkafka's prefetch, and the size of one fetch response, which can overshoot it
+    let options: Vec<(&str, String)> = match prefetch_kb {
+        Some(kb) => vec![
+            ("queued.max.messages.kbytes", kb.to_string()),
+            ("fetch.max.bytes", (kb * 1024 / 2).max(1 << 20).to_string()),
+            ("queued.min.messages", "10000".to_owned()),
+        ],
+        None => Vec::new(),
+    };
+    let mut c = our_consumer(brokers, topic, &options).await?;
     let mut stream = c.stream();
     let start = Instant::now();
     for i in 0..n {

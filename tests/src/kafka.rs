@@ -135,6 +135,28 @@ pub fn group_options(
     o
 }
 
+/// A RealTime consumer of `key`.
+pub async fn realtime(s: &KafkaStreamer, key: &StreamKey) -> KafkaConsumer {
+    s.create_consumer(
+        std::slice::from_ref(key),
+        test_consumer_options(ConsumerMode::RealTime),
+    )
+    .await
+    .expect("consumer")
+}
+
+/// A LoadBalanced member of `group` on `key`, with [`group_options`].
+pub async fn member(
+    s: &KafkaStreamer,
+    key: &StreamKey,
+    group: &str,
+    configure: impl FnOnce(&mut KafkaConsumerOptions),
+) -> KafkaConsumer {
+    s.create_consumer(std::slice::from_ref(key), group_options(group, configure))
+        .await
+        .expect("consumer")
+}
+
 /// Reads messages 0..=4 with one consumer of a new group, commits message 4 with `commit`, then
 /// a second consumer of the group must start at message 5.
 async fn commit_rule(
@@ -147,13 +169,7 @@ async fn commit_rule(
     send_each(&p, (0..10).map(|i| format!("m{i}"))).await;
     let group = unique("group");
     {
-        let consumer = s
-            .create_consumer(
-                std::slice::from_ref(&key),
-                group_options(&group, &configure),
-            )
-            .await
-            .expect("consumer");
+        let consumer = member(&s, &key, &group, &configure).await;
         let mut last = None;
         for i in 0..5 {
             let m = tokio::time::timeout(WAIT, consumer.next())
@@ -165,13 +181,7 @@ async fn commit_rule(
         }
         commit(&consumer, last.expect("five messages")).await;
     }
-    let consumer = s
-        .create_consumer(
-            std::slice::from_ref(&key),
-            group_options(&group, &configure),
-        )
-        .await
-        .expect("consumer");
+    let consumer = member(&s, &key, &group, &configure).await;
     assert_eq!(
         next_payload(&consumer).await,
         (5, "m5".to_owned()),
@@ -260,10 +270,7 @@ pub async fn commit_message_sync_resumes_after_it(c: &impl Cluster) {
     send_each(&p, (0..4).map(|i| format!("m{i}"))).await;
     let group = unique("group");
     {
-        let consumer = s
-            .create_consumer(std::slice::from_ref(&key), group_options(&group, |_| {}))
-            .await
-            .expect("consumer");
+        let consumer = member(&s, &key, &group, |_| {}).await;
         let _ = tokio::time::timeout(WAIT, consumer.next())
             .await
             .expect("in time")
@@ -275,23 +282,14 @@ pub async fn commit_message_sync_resumes_after_it(c: &impl Cluster) {
         assert_eq!(m1.sequence(), 1);
         consumer.commit_message_sync(&m1).await.expect("commit");
     }
-    let consumer = s
-        .create_consumer(std::slice::from_ref(&key), group_options(&group, |_| {}))
-        .await
-        .expect("consumer");
+    let consumer = member(&s, &key, &group, |_| {}).await;
     assert_eq!(next_payload(&consumer).await, (2, "m2".to_owned()));
 }
 
 /// Every commit call of a RealTime consumer is `CommitNotAllowed`.
 pub async fn realtime_consumers_cannot_commit(c: &impl Cluster) {
     let (s, key, p) = setup(c, "rt-commit", 1).await;
-    let consumer = s
-        .create_consumer(
-            std::slice::from_ref(&key),
-            test_consumer_options(ConsumerMode::RealTime),
-        )
-        .await
-        .expect("consumer");
+    let consumer = realtime(&s, &key).await;
     p.send("x").expect("send").await.expect("receipt");
     let m = tokio::time::timeout(WAIT, consumer.next())
         .await
@@ -325,13 +323,7 @@ pub async fn realtime_sees_only_messages_produced_after_it_was_created(c: &impl 
     let (s, key, p) = setup(c, "rt-new", 1).await;
     // one message per batch: the broker's end offset is then exact
     send_each(&p, (0..3).map(|i| format!("old{i}"))).await;
-    let consumer = s
-        .create_consumer(
-            std::slice::from_ref(&key),
-            test_consumer_options(ConsumerMode::RealTime),
-        )
-        .await
-        .expect("consumer");
+    let consumer = realtime(&s, &key).await;
     p.send("new").expect("send").await.expect("receipt");
     assert_eq!(next_payload(&consumer).await, (3, "new".to_owned()));
 }
@@ -340,13 +332,7 @@ pub async fn realtime_sees_only_messages_produced_after_it_was_created(c: &impl 
 pub async fn rewind_to_beginning_at_and_end(c: &impl Cluster) {
     let (s, key, p) = setup(c, "rewind", 1).await;
     send_each(&p, (0..10).map(|i| format!("m{i}"))).await;
-    let mut consumer = s
-        .create_consumer(
-            std::slice::from_ref(&key),
-            test_consumer_options(ConsumerMode::RealTime),
-        )
-        .await
-        .expect("consumer");
+    let mut consumer = realtime(&s, &key).await;
     consumer.rewind(SeqPos::Beginning).await.expect("rewind");
     assert_eq!(next_payload(&consumer).await, (0, "m0".to_owned()));
     consumer.rewind(SeqPos::At(6)).await.expect("rewind");
@@ -360,13 +346,7 @@ pub async fn rewind_to_beginning_at_and_end(c: &impl Cluster) {
 /// Key, partition, headers and timestamp of a record arrive as sent, on each of 3 partitions.
 pub async fn keys_headers_and_timestamps_round_trip_on_three_partitions(c: &impl Cluster) {
     let (s, key, p) = setup(c, "records", 3).await;
-    let mut consumer = s
-        .create_consumer(
-            std::slice::from_ref(&key),
-            test_consumer_options(ConsumerMode::RealTime),
-        )
-        .await
-        .expect("consumer");
+    let mut consumer = realtime(&s, &key).await;
     let ts = 1_700_000_000_123i64;
     let mut receipts = Vec::new();
     for partition in 0..3u64 {
@@ -640,10 +620,7 @@ pub async fn transactions_commit_abort_and_consumer_offsets(c: &impl Cluster) {
         .expect("transactional producer");
     txn.init_transactions().await.expect("init_transactions");
     {
-        let consumer = s
-            .create_consumer(std::slice::from_ref(&input), group_options(&group, |_| {}))
-            .await
-            .expect("consumer");
+        let consumer = member(&s, &input, &group, |_| {}).await;
         let (mut done, mut out) = (Vec::new(), Vec::new());
         for i in 0..2 {
             let m = tokio::time::timeout(WAIT, consumer.next())
@@ -663,13 +640,7 @@ pub async fn transactions_commit_abort_and_consumer_offsets(c: &impl Cluster) {
             .expect("send_offsets_to_transaction");
         txn.commit_transaction().await.expect("commit");
         // a RealTime consumer has no group to commit for
-        let realtime = s
-            .create_consumer(
-                std::slice::from_ref(&input),
-                test_consumer_options(ConsumerMode::RealTime),
-            )
-            .await
-            .expect("consumer");
+        let realtime = realtime(&s, &input).await;
         txn.begin_transaction().expect("begin");
         assert!(matches!(
             txn.send_offsets_to_transaction(&realtime, &done).await,
@@ -683,10 +654,7 @@ pub async fn transactions_commit_abort_and_consumer_offsets(c: &impl Cluster) {
     }
     if c.stores_transaction_offsets() {
         // the group resumes after the last message the transaction marked done
-        let consumer = s
-            .create_consumer(std::slice::from_ref(&input), group_options(&group, |_| {}))
-            .await
-            .expect("consumer");
+        let consumer = member(&s, &input, &group, |_| {}).await;
         assert_eq!(next_payload(&consumer).await, (2, "in2".to_owned()));
     }
     // a read_committed reader of the output sees the committed messages only, in order

@@ -151,11 +151,6 @@ impl Mock {
         &self.bootstrap
     }
 
-    /// A streamer connected to it.
-    pub async fn connect(&self) -> KafkaStreamer {
-        connect(&self.bootstrap).await
-    }
-
     /// A streamer connected to it, whose operations time out after `timeout`.
     pub async fn connect_with_timeout(&self, timeout: Duration) -> KafkaStreamer {
         connect_with_timeout(&self.bootstrap, timeout).await

@@ -41,13 +41,7 @@ async fn seek_by_time_starts_at_the_first_message_at_or_after_it() {
     let point = Timestamp::now_utc();
     tokio::time::sleep(Duration::from_millis(300)).await;
     send_each(&p, (0..3).map(|i| format!("after{i}"))).await;
-    let mut c = s
-        .create_consumer(
-            std::slice::from_ref(&key),
-            test_consumer_options(ConsumerMode::RealTime),
-        )
-        .await
-        .unwrap();
+    let mut c = sea_streamer_tests::kafka::realtime(&s, &key).await;
     c.seek(point).await.unwrap();
     assert_eq!(next_payload(&c).await, (3, "after0".to_owned()));
 }

@@ -16,10 +16,12 @@ use std::{
 };
 
 use sea_streamer_kafka::{KafkaConnectOptions, KafkaRecord, KafkaStreamer};
-use sea_streamer_tests::{kafka::runtime, test_consumer_options, unique, Broker};
+use sea_streamer_tests::{
+    kafka::{realtime, runtime},
+    unique, Broker,
+};
 use sea_streamer_types::{
-    ConnectOptions, Consumer, ConsumerMode, Message, Producer, ShardId, StreamErr, StreamKey,
-    Streamer,
+    ConnectOptions, Consumer, Message, Producer, ShardId, StreamErr, StreamKey, Streamer,
 };
 
 fn broker_script(command: &str) {
@@ -64,13 +66,7 @@ fn broker_restart_mid_stream() {
             .create_producer(key.clone(), Default::default())
             .await
             .unwrap();
-        let c = s
-            .create_consumer(
-                std::slice::from_ref(&key),
-                test_consumer_options(ConsumerMode::RealTime),
-            )
-            .await
-            .unwrap();
+        let c = realtime(&s, &key).await;
         let zero = KafkaRecord::default().partition(ShardId::ZERO);
         p.send_record(&key, zero.clone(), "before")
             .unwrap()

@@ -134,13 +134,7 @@ async fn producer_and_consumer(
         .create_producer(key.clone(), Default::default())
         .await
         .expect("producer");
-    let c = s
-        .create_consumer(
-            std::slice::from_ref(&key),
-            sea_streamer_tests::test_consumer_options(ConsumerMode::RealTime),
-        )
-        .await
-        .expect("consumer");
+    let c = sea_streamer_tests::kafka::realtime(&s, &key).await;
     (s, key, p, c)
 }
 
